@@ -1,0 +1,250 @@
+//! Bytes → documents → Kubernetes objects, with byte spans on every key and value.
+//!
+//! This crate knows YAML, JSON and Kubernetes object identity (apiVersion, kind, namespace,
+//! name). It knows nothing about rules.
+
+mod json;
+pub mod object;
+pub mod span;
+pub mod tree;
+mod yaml;
+pub mod yaml11;
+
+use std::sync::Arc;
+
+pub use object::{Field, Object, ObjectKind};
+pub use span::{LineCol, LineIndex, Span};
+pub use tree::{Entry, Node, NodeId, NodeKind, Scalar, ScalarStyle, ScalarTag, Tree};
+
+/// Resource limits for one file. Every limit produces a diagnostic, never a crash.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Largest file read, in bytes.
+    pub max_file_bytes: u64,
+    /// Deepest nesting of collections.
+    pub max_depth: usize,
+    /// Most nodes that aliases may add to one document when expanded.
+    pub max_alias_expansion: u64,
+    /// Most documents read from one file.
+    pub max_documents: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 64 * 1024 * 1024,
+            max_depth: 255,
+            max_alias_expansion: 1_000_000,
+            max_documents: 100_000,
+        }
+    }
+}
+
+/// A comment, `#` included in its span, text after the `#`.
+#[derive(Clone, Debug)]
+pub struct Comment {
+    pub span: Span,
+    pub text: Box<str>,
+}
+
+/// One YAML document (or one top-level JSON value).
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// `None` when the document could not be parsed.
+    pub root: Option<NodeId>,
+    pub span: Span,
+    /// Index into [`ParsedFile::problems`] of the error that broke this document.
+    pub problem: Option<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// Not valid YAML or JSON (or not decodable by Kubernetes).
+    Syntax,
+    /// The same key twice in one map; `first` is the earlier occurrence.
+    DuplicateKey { first: Span },
+    /// A resource limit was hit (alias expansion, documents, size).
+    Limit,
+    /// The file is not UTF-8 text.
+    Encoding,
+}
+
+/// Something wrong with the file itself, found while loading it.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub span: Span,
+    pub message: String,
+}
+
+pub(crate) struct Loaded {
+    tree: Tree,
+    documents: Vec<Document>,
+    comments: Vec<Comment>,
+    problems: Vec<Problem>,
+}
+
+/// A file's path (as the user should see it) and text.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: Arc<str>,
+    pub line_index: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let text = text.into();
+        let line_index = LineIndex::new(&text);
+        SourceFile {
+            path: path.into(),
+            text,
+            line_index,
+        }
+    }
+
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        self.line_index.line_col(offset, &self.text)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Json,
+}
+
+impl Format {
+    /// `.json` files are JSON; everything else is YAML (of which JSON is nearly a subset).
+    pub fn from_path(path: &str) -> Format {
+        if path.to_ascii_lowercase().ends_with(".json") {
+            Format::Json
+        } else {
+            Format::Yaml
+        }
+    }
+}
+
+/// Where an unrendered Helm template was recognised.
+#[derive(Clone, Debug)]
+pub struct HelmTemplate {
+    pub span: Span,
+}
+
+/// Everything known about one file after loading.
+#[derive(Debug)]
+pub struct ParsedFile {
+    pub source: Arc<SourceFile>,
+    pub tree: Tree,
+    pub documents: Vec<Document>,
+    pub comments: Vec<Comment>,
+    pub problems: Vec<Problem>,
+    /// Kubernetes objects (documents with `apiVersion` and `kind`, and the items of `List`s), in
+    /// source order.
+    pub objects: Vec<Object>,
+    /// Set when the file is an unrendered Helm template; it is then not parsed further.
+    pub helm: Option<HelmTemplate>,
+    /// Documents that are not Kubernetes objects (values files, CI configs, empty maps).
+    pub non_kubernetes_documents: usize,
+}
+
+/// Decode bytes as UTF-8 text, or explain why they are not.
+pub fn decode(bytes: Vec<u8>) -> Result<String, Problem> {
+    let probe = &bytes[..bytes.len().min(8192)];
+    if let Some(nul) = probe.iter().position(|&b| b == 0) {
+        return Err(Problem {
+            kind: ProblemKind::Encoding,
+            span: Span::from_range(nul..nul),
+            message: format!("binary file (NUL byte at offset {nul}); not a manifest"),
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        Problem {
+            kind: ProblemKind::Encoding,
+            span: Span::from_range(at..at),
+            message: format!("invalid UTF-8 at byte offset {at}; Kubernetes manifests must be UTF-8"),
+        }
+    })
+}
+
+/// Load a file's text. Never panics on any input; problems are returned inside the result.
+pub fn parse(source: Arc<SourceFile>, format: Format, limits: &Limits) -> ParsedFile {
+    let text = source.text.clone();
+    let helm = if format == Format::Yaml {
+        detect_helm(&text)
+    } else {
+        None
+    };
+    let loaded = if helm.is_some() {
+        Loaded {
+            tree: Tree::default(),
+            documents: Vec::new(),
+            comments: Vec::new(),
+            problems: Vec::new(),
+        }
+    } else {
+        match format {
+            Format::Yaml => yaml::load(&text, limits),
+            Format::Json => json::load(&text, limits),
+        }
+    };
+    let mut file = ParsedFile {
+        source,
+        tree: loaded.tree,
+        documents: loaded.documents,
+        comments: loaded.comments,
+        problems: loaded.problems,
+        objects: Vec::new(),
+        helm,
+        non_kubernetes_documents: 0,
+    };
+    let (objects, non_k8s) = object::collect(&file.tree, &file.documents);
+    file.objects = objects;
+    file.non_kubernetes_documents = non_k8s;
+    file
+}
+
+/// Parse text held in memory (tests, stdin, config files).
+pub fn parse_str(path: &str, text: &str) -> ParsedFile {
+    let source = Arc::new(SourceFile::new(path, text));
+    parse(source, Format::from_path(path), &Limits::default())
+}
+
+/// An unrendered Helm chart template: a Go template action that uses Helm's objects, functions or
+/// control flow (`{{ .Values.x }}`, `{{- include … }}`, `{{ if }}`). Plain `{{ … }}` text inside
+/// values, as in Argo Workflows or Prometheus rules, is not a Helm template.
+pub fn detect_helm(text: &str) -> Option<HelmTemplate> {
+    const HEADS: &[&str] = &[
+        ".Values", ".Release", ".Chart", ".Capabilities", ".Files", ".Template", "include ",
+        "template ", "if ", "else", "end", "range ", "with ", "define ", "toYaml", "tpl ",
+        "required ", "default ", "printf ", "/*",
+    ];
+    let mut rest = text;
+    let mut base = 0usize;
+    while let Some(open) = rest.find("{{") {
+        let start = base + open;
+        let after = &rest[open + 2..];
+        let Some(close) = after.find("}}") else { break };
+        let action = &after[..close];
+        let trimmed_left = action.starts_with('-');
+        let trimmed_right = action.ends_with('-');
+        let body = action.trim_start_matches('-').trim();
+        let helmish = trimmed_left
+            || trimmed_right
+            || HEADS.iter().any(|h| body.starts_with(h))
+            || body.contains(".Values.")
+            || body.contains("| nindent")
+            || body.contains("| indent")
+            || body.contains("| toYaml");
+        let end = start + 2 + close + 2;
+        if helmish {
+            return Some(HelmTemplate {
+                span: Span::from_range(start..end),
+            });
+        }
+        base = end;
+        rest = &text[end..];
+    }
+    None
+}

@@ -1,0 +1,452 @@
+//! YAML events (granit-parser) → the span tree.
+//!
+//! One broken document never hides the others: after a syntax error the parser resumes at the
+//! next `---`, and the broken document is kept as an empty document with its problem.
+
+use std::collections::HashMap;
+
+use granit_parser::{Event, Parser, ScanError};
+
+use crate::span::Span;
+use crate::tree::{Entry, Node, NodeId, NodeKind, Scalar, ScalarStyle, ScalarTag, Tree};
+use crate::{Comment, Document, Limits, Problem, ProblemKind};
+
+enum Frame {
+    Seq {
+        items: Vec<NodeId>,
+        start: u32,
+        anchor: usize,
+        flow: bool,
+        weight: u32,
+    },
+    Map {
+        entries: Vec<Entry>,
+        key: Option<NodeId>,
+        start: u32,
+        anchor: usize,
+        flow: bool,
+        weight: u32,
+    },
+}
+
+struct Loader<'a> {
+    text: &'a str,
+    limits: &'a Limits,
+    tree: Tree,
+    documents: Vec<Document>,
+    comments: Vec<Comment>,
+    problems: Vec<Problem>,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, NodeId>,
+    doc_start: Option<u32>,
+    doc_root: Option<NodeId>,
+    /// Nodes added to this document by alias expansion.
+    alias_weight: u64,
+}
+
+/// Why the current document has to be abandoned.
+struct Abandon(Problem);
+
+pub(crate) fn load(text: &str, limits: &Limits) -> crate::Loaded {
+    let mut loader = Loader {
+        text,
+        limits,
+        tree: Tree::default(),
+        documents: Vec::new(),
+        comments: Vec::new(),
+        problems: Vec::new(),
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        doc_start: None,
+        doc_root: None,
+        alias_weight: 0,
+    };
+    let options = granit_parser::options! {
+        emit_unresolved_aliases: true,
+        flow_nesting_limit: limits.max_depth,
+        block_nesting_limit: limits.max_depth,
+    };
+    let mut parser = Parser::new_from_str_with_options(text, options);
+    loop {
+        let abandon = match parser.next_event() {
+            None => break,
+            Some(Err(e)) => Abandon(loader.scan_problem(&e)),
+            Some(Ok((event, span))) => {
+                let span = span
+                    .byte_range()
+                    .map(Span::from_range)
+                    .unwrap_or_default();
+                match loader.event(event, span) {
+                    Ok(()) => continue,
+                    Err(a) => a,
+                }
+            }
+        };
+        loader.abandon_document(abandon.0);
+        if loader.documents.len() >= limits.max_documents {
+            break;
+        }
+        match parser.proceed_next_document() {
+            Ok(true) => continue,
+            Ok(false) => break,
+            Err(e) => {
+                let p = loader.scan_problem(&e);
+                loader.problems.push(p);
+                break;
+            }
+        }
+    }
+    if loader.documents.len() >= limits.max_documents && loader.has_more_after_last(text) {
+        let at = loader.documents.last().map(|d| d.span.end).unwrap_or(0);
+        loader.problems.push(Problem {
+            kind: ProblemKind::Limit,
+            span: Span::new(at, at),
+            message: format!(
+                "more than {} documents in one file; the rest of the file was not read",
+                limits.max_documents
+            ),
+        });
+    }
+    crate::Loaded {
+        tree: loader.tree,
+        documents: loader.documents,
+        comments: loader.comments,
+        problems: loader.problems,
+    }
+}
+
+impl Loader<'_> {
+    fn has_more_after_last(&self, text: &str) -> bool {
+        let end = self.documents.last().map(|d| d.span.end as usize).unwrap_or(0);
+        text.get(end..)
+            .is_some_and(|rest| rest.lines().any(|l| !l.trim().is_empty() && l.trim() != "---"))
+    }
+
+    fn scan_problem(&self, e: &ScanError) -> Problem {
+        let offset = e
+            .marker()
+            .byte_offset()
+            .unwrap_or(self.text.len())
+            .min(self.text.len());
+        let mut message = e.info();
+        if message.is_empty() {
+            message = "invalid YAML".to_string();
+        }
+        Problem {
+            kind: ProblemKind::Syntax,
+            span: char_span_at(self.text, offset),
+            message,
+        }
+    }
+
+    fn abandon_document(&mut self, problem: Problem) {
+        let start = self.doc_start.unwrap_or(problem.span.start).min(problem.span.start);
+        let end = problem.span.end;
+        self.stack.clear();
+        self.anchors.clear();
+        self.documents.push(Document {
+            root: None,
+            span: Span::new(start, end),
+            problem: Some(self.problems.len()),
+        });
+        self.problems.push(problem);
+        self.doc_start = None;
+        self.doc_root = None;
+        self.alias_weight = 0;
+    }
+
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Abandon> {
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::Anchor(..) => {}
+            Event::DocumentStart(..) => {
+                self.doc_start = Some(span.start);
+                self.doc_root = None;
+                self.anchors.clear();
+                self.alias_weight = 0;
+            }
+            Event::DocumentEnd => {
+                let start = self.doc_start.take().unwrap_or(span.start);
+                let end = self
+                    .doc_root
+                    .map(|r| self.tree.span(r).end)
+                    .unwrap_or(span.end)
+                    .max(start);
+                if let Some(root) = self.doc_root.take() {
+                    self.documents.push(Document {
+                        root: Some(root),
+                        span: Span::new(start, end),
+                        problem: None,
+                    });
+                }
+            }
+            Event::Comment(text, _) => self.comments.push(Comment {
+                span,
+                text: text.into_owned().into_boxed_str(),
+            }),
+            Event::Scalar(value, style, anchor, tag) => {
+                let tag = match tag.as_deref() {
+                    None => ScalarTag::None,
+                    Some(t) if t.is_yaml_core_schema_tag("str") => ScalarTag::Str,
+                    Some(t) if t.handle() == "!" && t.suffix().is_empty() => ScalarTag::Str,
+                    Some(_) => ScalarTag::Other,
+                };
+                let style = match style {
+                    granit_parser::ScalarStyle::Plain => ScalarStyle::Plain,
+                    granit_parser::ScalarStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+                    granit_parser::ScalarStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+                    granit_parser::ScalarStyle::Literal => ScalarStyle::Literal,
+                    granit_parser::ScalarStyle::Folded => ScalarStyle::Folded,
+                };
+                let id = self.tree.push(Node {
+                    kind: NodeKind::Scalar(Scalar {
+                        value: value.into_owned().into_boxed_str(),
+                        style,
+                        tag,
+                    }),
+                    span,
+                    weight: 1,
+                });
+                if anchor != 0 {
+                    self.anchors.insert(anchor, id);
+                }
+                self.add(id)?;
+            }
+            Event::Alias(anchor) => {
+                let id = match self.anchors.get(&anchor) {
+                    Some(&target) => {
+                        self.alias_weight += u64::from(self.tree.node(target).weight);
+                        if self.alias_weight > self.limits.max_alias_expansion {
+                            return Err(Abandon(Problem {
+                                kind: ProblemKind::Limit,
+                                span,
+                                message: format!(
+                                    "aliases in this document expand to more than {} nodes (an alias bomb?); the document was not linted",
+                                    self.limits.max_alias_expansion
+                                ),
+                            }));
+                        }
+                        target
+                    }
+                    None => {
+                        let message = "an alias refers to the collection that contains it; Kubernetes cannot decode a recursive alias".to_string();
+                        self.invalid(span, message)
+                    }
+                };
+                self.add(id)?;
+            }
+            Event::UnresolvedAlias(name) => {
+                let message = format!("unknown anchor `{name}`: no `&{name}` is defined before this alias in the document");
+                let id = self.invalid(span, message);
+                self.add(id)?;
+            }
+            Event::SequenceStart(style, anchor, _) => self.stack.push(Frame::Seq {
+                items: Vec::new(),
+                start: span.start,
+                anchor,
+                flow: style == granit_parser::StructureStyle::Flow,
+                weight: 1,
+            }),
+            Event::MappingStart(style, anchor, _) => self.stack.push(Frame::Map {
+                entries: Vec::new(),
+                key: None,
+                start: span.start,
+                anchor,
+                flow: style == granit_parser::StructureStyle::Flow,
+                weight: 1,
+            }),
+            Event::SequenceEnd => {
+                let Some(Frame::Seq {
+                    items,
+                    start,
+                    anchor,
+                    flow,
+                    weight,
+                }) = self.stack.pop()
+                else {
+                    return Ok(());
+                };
+                let end = self.collection_end(start, items.last().copied(), flow, span);
+                let id = self.tree.push(Node {
+                    kind: NodeKind::Seq(items),
+                    span: Span::new(start, end),
+                    weight,
+                });
+                if anchor != 0 {
+                    self.anchors.insert(anchor, id);
+                }
+                self.add(id)?;
+            }
+            Event::MappingEnd => {
+                let Some(Frame::Map {
+                    entries,
+                    start,
+                    anchor,
+                    flow,
+                    weight,
+                    ..
+                }) = self.stack.pop()
+                else {
+                    return Ok(());
+                };
+                let last = entries.last().map(|e| e.value);
+                let end = self.collection_end(start, last, flow, span);
+                let entries = self.finish_map(entries);
+                let id = self.tree.push(Node {
+                    kind: NodeKind::Map(entries),
+                    span: Span::new(start, end),
+                    weight,
+                });
+                if anchor != 0 {
+                    self.anchors.insert(anchor, id);
+                }
+                self.add(id)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn invalid(&mut self, span: Span, message: String) -> NodeId {
+        self.problems.push(Problem {
+            kind: ProblemKind::Syntax,
+            span,
+            message,
+        });
+        self.tree.push(Node {
+            kind: NodeKind::Invalid,
+            span,
+            weight: 1,
+        })
+    }
+
+    fn collection_end(&self, start: u32, last: Option<NodeId>, flow: bool, end_event: Span) -> u32 {
+        let last_end = last.map(|l| self.tree.span(l).end).unwrap_or(start);
+        if flow {
+            end_event.end.max(last_end)
+        } else {
+            last_end
+        }
+    }
+
+    fn add(&mut self, id: NodeId) -> Result<(), Abandon> {
+        let w = self.tree.node(id).weight;
+        match self.stack.last_mut() {
+            None => self.doc_root = Some(id),
+            Some(Frame::Seq { items, weight, .. }) => {
+                items.push(id);
+                *weight = weight.saturating_add(w);
+            }
+            Some(Frame::Map {
+                entries,
+                key,
+                weight,
+                ..
+            }) => {
+                *weight = weight.saturating_add(w);
+                match key.take() {
+                    None => *key = Some(id),
+                    Some(k) => entries.push(Entry {
+                        key: k,
+                        value: id,
+                        merged: false,
+                    }),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Report duplicate keys and expand `<<` merges (explicit keys win over merged ones; earlier
+    /// maps in a merged list win over later ones, as in go-yaml v2).
+    fn finish_map(&mut self, entries: Vec<Entry>) -> Vec<Entry> {
+        let is_merge_key = |tree: &Tree, e: &Entry| {
+            tree.scalar(e.key)
+                .is_some_and(|s| s.is_plain() && &*s.value == "<<")
+        };
+        let has_merge = entries.iter().any(|e| is_merge_key(&self.tree, e));
+        let (merges, mut explicit): (Vec<Entry>, Vec<Entry>) = if has_merge {
+            entries
+                .into_iter()
+                .partition(|e| is_merge_key(&self.tree, e))
+        } else {
+            (Vec::new(), entries)
+        };
+        self.report_duplicates(&explicit);
+        if merges.is_empty() {
+            return explicit;
+        }
+        let mut seen: std::collections::HashSet<Box<str>> = explicit
+            .iter()
+            .filter_map(|e| self.tree.scalar_text(e.key).map(Into::into))
+            .collect();
+        for m in merges {
+            let sources: Vec<NodeId> = match &self.tree.node(m.value).kind {
+                NodeKind::Map(_) => vec![m.value],
+                NodeKind::Seq(items) => items.clone(),
+                _ => Vec::new(),
+            };
+            let mut valid = !sources.is_empty();
+            for src in sources {
+                let Some(src_entries) = self.tree.entries(src) else {
+                    valid = false;
+                    continue;
+                };
+                for e in src_entries {
+                    let Some(k) = self.tree.scalar_text(e.key) else {
+                        continue;
+                    };
+                    if seen.insert(k.into()) {
+                        explicit.push(Entry {
+                            merged: true,
+                            ..*e
+                        });
+                    }
+                }
+            }
+            if !valid {
+                self.problems.push(Problem {
+                    kind: ProblemKind::Syntax,
+                    span: self.tree.span(m.value),
+                    message: "a `<<` merge needs a map or a list of maps".to_string(),
+                });
+            }
+        }
+        explicit
+    }
+
+    fn report_duplicates(&mut self, entries: &[Entry]) {
+        if entries.len() < 2 {
+            return;
+        }
+        let mut first: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
+        for e in entries {
+            let Some(text) = self.tree.scalar_text(e.key) else {
+                continue;
+            };
+            let span = self.tree.span(e.key);
+            if let Some(&earlier) = first.get(text) {
+                self.problems.push(Problem {
+                    kind: ProblemKind::DuplicateKey { first: earlier },
+                    span,
+                    message: format!("duplicate key `{text}`"),
+                });
+            } else {
+                first.insert(text, span);
+            }
+        }
+    }
+}
+
+/// A span covering the character at `offset` (empty at the end of the text or a line break).
+pub(crate) fn char_span_at(text: &str, offset: usize) -> Span {
+    let mut start = offset.min(text.len());
+    while start > 0 && !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let len = text[start..]
+        .chars()
+        .next()
+        .filter(|c| *c != '\n' && *c != '\r')
+        .map_or(0, char::len_utf8);
+    Span::from_range(start..start + len)
+}

@@ -1,0 +1,73 @@
+//! What a rule sees while it runs, and where its findings go.
+
+use std::sync::Arc;
+
+use ekslint_manifest::{ParsedFile, SourceFile, Span, Tree};
+
+use crate::finding::Finding;
+use crate::rule::{RuleInfo, Severity};
+
+/// Per-file context: the parsed file, the settings, and the findings so far.
+pub struct FileCtx<'a> {
+    pub file: &'a ParsedFile,
+    pub target: crate::version::KubeVersion,
+    pub(crate) rule: &'static RuleInfo,
+    pub(crate) severity: Severity,
+    pub(crate) findings: Vec<Finding>,
+}
+
+impl<'a> FileCtx<'a> {
+    pub fn tree(&self) -> &'a Tree {
+        &self.file.tree
+    }
+
+    pub fn source(&self) -> &Arc<SourceFile> {
+        &self.file.source
+    }
+
+    pub fn text(&self) -> &'a str {
+        &self.file.source.text
+    }
+
+    /// Report a finding of the running rule at `span`.
+    pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
+        self.findings.push(Finding {
+            rule: self.rule,
+            severity: self.severity,
+            file: self.file.source.clone(),
+            span,
+            message: message.into(),
+            label: None,
+            labels: Vec::new(),
+            help: None,
+            fix: None,
+        });
+        self.findings.last_mut().expect("just pushed")
+    }
+}
+
+/// Per-set context: the cross-object index of the whole input.
+pub struct SetCtx<'a> {
+    pub index: &'a crate::index::SetIndex,
+    pub target: crate::version::KubeVersion,
+    pub(crate) rule: &'static RuleInfo,
+    pub(crate) severity: Severity,
+    pub(crate) findings: Vec<Finding>,
+}
+
+impl SetCtx<'_> {
+    pub fn report(&mut self, file: Arc<SourceFile>, span: Span, message: impl Into<String>) -> &mut Finding {
+        self.findings.push(Finding {
+            rule: self.rule,
+            severity: self.severity,
+            file,
+            span,
+            message: message.into(),
+            label: None,
+            labels: Vec::new(),
+            help: None,
+            fix: None,
+        });
+        self.findings.last_mut().expect("just pushed")
+    }
+}

@@ -1,0 +1,173 @@
+//! Kubernetes versions and the EKS calendar that picks the default target.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+/// A Kubernetes minor version, `1.33`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct KubeVersion {
+    pub major: u32,
+    pub minor: u32,
+}
+
+impl fmt::Display for KubeVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+impl KubeVersion {
+    pub const fn new(major: u32, minor: u32) -> Self {
+        KubeVersion { major, minor }
+    }
+
+    /// `1.33`, `v1.33`, `1.33.4`, `v1.33.4-eks-abc`. A patch and suffix are accepted and ignored.
+    pub fn parse(s: &str) -> Option<KubeVersion> {
+        let s = s.trim();
+        let s = s.strip_prefix(['v', 'V']).unwrap_or(s);
+        let mut parts = s.split('.');
+        let major = parts.next()?.parse().ok()?;
+        let minor_part = parts.next()?;
+        let digits: String = minor_part.chars().take_while(char::is_ascii_digit).collect();
+        if digits.is_empty() || digits.len() != minor_part.len() && parts.clone().next().is_some() {
+            return None;
+        }
+        let minor = digits.parse().ok()?;
+        if let Some(patch) = parts.next() {
+            let p: String = patch.chars().take_while(char::is_ascii_digit).collect();
+            if p.is_empty() {
+                return None;
+            }
+        }
+        Some(KubeVersion { major, minor })
+    }
+}
+
+/// One row of `rules/eks-versions.yaml`.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct EksVersion {
+    pub minor: String,
+    pub eks_release: String,
+    pub end_standard: String,
+    pub end_extended: String,
+    pub verified: String,
+}
+
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct EksCalendar {
+    pub as_of: String,
+    pub versions: Vec<EksVersion>,
+}
+
+const EKS_VERSIONS_YAML: &str = include_str!("../../../rules/eks-versions.yaml");
+
+/// The bundled EKS calendar.
+pub fn eks_calendar() -> &'static EksCalendar {
+    static CAL: OnceLock<EksCalendar> = OnceLock::new();
+    CAL.get_or_init(|| crate::data::load_yaml("rules/eks-versions.yaml", EKS_VERSIONS_YAML))
+}
+
+/// The default target: the newest minor in EKS standard support on `today` (`YYYY-MM-DD`), or the
+/// newest minor in the calendar when none is.
+pub fn default_target(today: &str) -> KubeVersion {
+    let cal = eks_calendar();
+    let parse = |v: &EksVersion| KubeVersion::parse(&v.minor).expect("calendar minors are checked by tests");
+    cal.versions
+        .iter()
+        .filter(|v| v.eks_release.as_str() <= today && today < v.end_standard.as_str())
+        .map(parse)
+        .max()
+        .or_else(|| cal.versions.iter().map(parse).max())
+        .expect("the EKS calendar is not empty")
+}
+
+/// Named targets: `eks-latest`, `eks-oldest-standard`, `eks-oldest-supported`, or a version.
+pub fn resolve_target(s: &str, today: &str) -> Result<KubeVersion, String> {
+    let cal = eks_calendar();
+    let parse = |v: &EksVersion| KubeVersion::parse(&v.minor).expect("checked");
+    match s {
+        "eks-latest" => Ok(default_target(today)),
+        "eks-oldest-standard" => cal
+            .versions
+            .iter()
+            .filter(|v| v.eks_release.as_str() <= today && today < v.end_standard.as_str())
+            .map(parse)
+            .min()
+            .ok_or_else(|| "no EKS version is in standard support in the bundled calendar".to_string()),
+        "eks-oldest-supported" => cal
+            .versions
+            .iter()
+            .filter(|v| v.eks_release.as_str() <= today && today < v.end_extended.as_str())
+            .map(parse)
+            .min()
+            .ok_or_else(|| "no EKS version is supported in the bundled calendar".to_string()),
+        other => KubeVersion::parse(other).ok_or_else(|| {
+            format!(
+                "`{other}` is not a Kubernetes version; write it like `1.33` or `v1.33.2`, or use eks-latest, eks-oldest-standard or eks-oldest-supported"
+            )
+        }),
+    }
+}
+
+/// Today's date in UTC as `YYYY-MM-DD`, from the system clock.
+pub fn today_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    civil_date((secs / 86_400) as i64)
+}
+
+/// Days since 1970-01-01 → `YYYY-MM-DD` (Howard Hinnant's civil-from-days algorithm).
+pub fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_version_spellings() {
+        assert_eq!(KubeVersion::parse("1.33"), Some(KubeVersion::new(1, 33)));
+        assert_eq!(KubeVersion::parse("v1.33"), Some(KubeVersion::new(1, 33)));
+        assert_eq!(KubeVersion::parse("1.33.4"), Some(KubeVersion::new(1, 33)));
+        assert_eq!(KubeVersion::parse("v1.30.2-eks-1"), Some(KubeVersion::new(1, 30)));
+        assert_eq!(KubeVersion::parse("1"), None);
+        assert_eq!(KubeVersion::parse("1.x"), None);
+        assert_eq!(KubeVersion::parse("latest"), None);
+    }
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(20_414), "2025-11-22");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+    }
+
+    #[test]
+    fn default_target_follows_the_calendar() {
+        assert_eq!(default_target("2026-11-22"), KubeVersion::new(1, 36));
+        assert_eq!(default_target("2026-01-01"), KubeVersion::new(1, 34));
+        assert_eq!(resolve_target("eks-oldest-standard", "2026-11-22"), Ok(KubeVersion::new(1, 34)));
+        assert_eq!(resolve_target("eks-oldest-supported", "2026-11-22"), Ok(KubeVersion::new(1, 32)));
+        assert!(resolve_target("lts", "2026-11-22").is_err());
+    }
+
+    #[test]
+    fn calendar_rows_are_well_formed() {
+        for v in &eks_calendar().versions {
+            assert!(KubeVersion::parse(&v.minor).is_some(), "{}", v.minor);
+            assert!(v.eks_release < v.end_standard && v.end_standard < v.end_extended, "{}", v.minor);
+        }
+    }
+}

@@ -148,24 +148,46 @@ pub struct ParsedFile {
     pub non_kubernetes_documents: usize,
 }
 
-/// Decode bytes as UTF-8 text, or explain why they are not.
-pub fn decode(bytes: Vec<u8>) -> Result<String, Problem> {
+/// Decode bytes as UTF-8 text. On failure, returns the problem and the text to show with it:
+/// empty for a binary file, a lossy copy (identical up to the problem's offset) for invalid UTF-8.
+pub fn decode(bytes: Vec<u8>) -> Result<String, (Problem, String)> {
     let probe = &bytes[..bytes.len().min(8192)];
     if let Some(nul) = probe.iter().position(|&b| b == 0) {
-        return Err(Problem {
-            kind: ProblemKind::Encoding,
-            span: Span::from_range(nul..nul),
-            message: format!("binary file (NUL byte at offset {nul}); not a manifest"),
-        });
+        return Err((
+            Problem {
+                kind: ProblemKind::Encoding,
+                span: Span::default(),
+                message: format!("binary file (NUL byte at offset {nul}); not a manifest"),
+            },
+            String::new(),
+        ));
     }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        Problem {
-            kind: ProblemKind::Encoding,
-            span: Span::from_range(at..at),
-            message: format!("invalid UTF-8 at byte offset {at}; Kubernetes manifests must be UTF-8"),
-        }
+        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        (
+            Problem {
+                kind: ProblemKind::Encoding,
+                span: Span::from_range(at..at),
+                message: format!("invalid UTF-8 at byte offset {at}; Kubernetes manifests must be UTF-8"),
+            },
+            lossy,
+        )
     })
+}
+
+/// A file that was not parsed because of `problem` (its encoding, its size).
+pub fn unparsed(source: Arc<SourceFile>, problem: Problem) -> ParsedFile {
+    ParsedFile {
+        source,
+        tree: Tree::default(),
+        documents: Vec::new(),
+        comments: Vec::new(),
+        problems: vec![problem],
+        objects: Vec::new(),
+        helm: None,
+        non_kubernetes_documents: 0,
+    }
 }
 
 /// Load a file's text. Never panics on any input; problems are returned inside the result.

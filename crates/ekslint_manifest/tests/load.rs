@@ -170,8 +170,11 @@ fn deep_nesting_is_an_error_not_a_crash() {
 
 #[test]
 fn invalid_utf8_and_binary_are_reported_with_offsets() {
-    let e = ekslint_manifest::decode(b"a: 1\nb: \xff\n".to_vec()).unwrap_err();
+    let (e, lossy) = ekslint_manifest::decode(b"a: 1\nb: \xff\n".to_vec()).unwrap_err();
     assert!(e.message.contains("offset 8"), "{}", e.message);
-    let e = ekslint_manifest::decode(b"\x7fELF\x00\x01".to_vec()).unwrap_err();
+    assert_eq!(e.span.start, 8);
+    assert!(lossy.starts_with("a: 1\nb: "));
+    let (e, text) = ekslint_manifest::decode(b"\x7fELF\x00\x01".to_vec()).unwrap_err();
     assert!(e.message.contains("binary"), "{}", e.message);
+    assert!(text.is_empty());
 }

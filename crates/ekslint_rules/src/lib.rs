@@ -17,3 +17,12 @@ pub mod index;
 pub mod version;
 
 pub use version::KubeVersion;
+pub mod rules;
+pub mod config;
+pub mod engine;
+pub mod selector;
+pub mod suppress;
+
+pub use engine::{FileOutput, Overrides, Settings, finish, lint_file};
+pub use rules::RULES;
+pub mod docs;

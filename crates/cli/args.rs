@@ -1,0 +1,119 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A fast linter for Kubernetes manifests moving to Amazon EKS.
+#[derive(Debug, Parser)]
+#[command(name = "ekslint", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint manifests: files, directories (walked, honouring .gitignore), or `-` for stdin.
+    Check(CheckArgs),
+    /// List every rule.
+    Rules(RulesArgs),
+    /// Show a rule's documentation.
+    Rule(RuleArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files and directories to lint, or `-` for standard input [default: .]
+    pub paths: Vec<PathBuf>,
+
+    /// Name to report for standard input (also picks YAML or JSON by its extension).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+
+    /// Kubernetes version of the target cluster: `1.33`, `v1.33.2`, `eks-latest`,
+    /// `eks-oldest-standard` or `eks-oldest-supported` [default: the newest version in EKS
+    /// standard support, from rules/eks-versions.yaml]
+    #[arg(long, value_name = "VERSION")]
+    pub target_version: Option<String>,
+
+    /// Only these rules: codes, names or prefixes, comma-separated (`API,YAML004`). Replaces the
+    /// config file's `select`.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+
+    /// Skip these rules: codes, names or prefixes, comma-separated. Adds to the config file's `ignore`.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+
+    /// Exit with 1 when a finding has this severity or a higher one [default: error, or the config's fail-on]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: OutputFormat,
+
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Use this config file instead of searching for .ekslint.yaml from the current directory up.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any .ekslint.yaml.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Worker threads [default: the number of CPUs]. Output is identical for any value.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Directory that SARIF artifact URIs are relative to [default: the current directory]
+    #[arg(long, value_name = "DIR")]
+    pub sarif_root: Option<PathBuf>,
+
+    /// Colours in human output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: Color,
+
+    /// Print only the summary line and errors in human output (no diagnostics).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Print the rules as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// A rule code (`API001`) or name (`api-removed`).
+    pub rule: String,
+}

@@ -1,0 +1,266 @@
+//! `ekslint check`.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use ekslint_manifest::{Format, ParsedFile, SourceFile};
+use ekslint_report::RenderOptions;
+use ekslint_rules::config::{self, Config, ConfigError};
+use ekslint_rules::engine::FileOutput;
+use ekslint_rules::{Notification, Overrides, RuleInfo, Settings, Severity};
+use rayon::prelude::*;
+
+use crate::args::{CheckArgs, Color, FailOn, OutputFormat};
+use crate::discover::{self, Input};
+
+const EXIT_FINDINGS: u8 = 1;
+const EXIT_ERROR: u8 = 2;
+
+pub fn run(args: CheckArgs) -> ExitCode {
+    match run_inner(args) {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => std::env::current_dir().ok().and_then(|d| config::find(&d)),
+    };
+    match path {
+        Some(p) => config::load(&p),
+        None => Ok(Config::default()),
+    }
+}
+
+fn render_config_error(err: &ConfigError) {
+    let Some(src) = &err.source else {
+        eprintln!("error: {}", err.message);
+        if let Some(h) = &err.help {
+            eprintln!("  help: {h}");
+        }
+        return;
+    };
+    let mut diag = miette::MietteDiagnostic::new(format!("invalid configuration: {}", err.message))
+        .with_labels([miette::LabeledSpan::new_primary_with_span(
+            Some("here".to_string()),
+            (err.span.start as usize, err.span.len() as usize),
+        )]);
+    if let Some(h) = &err.help {
+        diag = diag.with_help(h.clone());
+    }
+    let report = miette::Report::new(diag)
+        .with_source_code(miette::NamedSource::new(src.path.clone(), src.text.to_string()));
+    eprintln!("{report:?}");
+}
+
+fn run_inner(args: CheckArgs) -> Result<u8, String> {
+    let config = match load_config(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            render_config_error(&e);
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let overrides = Overrides {
+        target: args.target_version.clone(),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    let settings = match Settings::build(&config, &overrides, &ekslint_rules::version::today_utc()) {
+        Ok(s) => s,
+        Err(e) => {
+            render_config_error(&e);
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let fail_on = match (args.fail_on, config.fail_on) {
+        (Some(FailOn::Error), _) => Severity::Error,
+        (Some(FailOn::Warning), _) => Severity::Warning,
+        (Some(FailOn::Info), _) => Severity::Info,
+        (None, Some(s)) => s,
+        (None, None) => Severity::Error,
+    };
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(16 * 1024 * 1024)
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let (inputs, mut notifications) = discover::discover(&paths, threads);
+
+    let stdin_text = if inputs.contains(&Input::Stdin) {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        Some(buf)
+    } else {
+        None
+    };
+    let stdin_name = args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".to_string());
+
+    let results: Vec<Result<FileOutput, Notification>> = pool.install(|| {
+        inputs
+            .par_iter()
+            .map(|input| {
+                let (name, bytes) = match input {
+                    Input::Stdin => (stdin_name.clone(), Ok(stdin_text.clone().unwrap_or_default())),
+                    Input::File(p) => (discover::display(p), read_file(p, settings.limits.max_file_bytes)),
+                };
+                let bytes = bytes.map_err(|message| Notification { path: name.clone(), message })?;
+                let is_stdin = *input == Input::Stdin;
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lint_bytes(&name, bytes, is_stdin, &settings)))
+                    .map_err(|panic| Notification {
+                        path: name.clone(),
+                        message: format!(
+                            "internal error while linting this file ({}); please report it with the file",
+                            panic_message(&panic)
+                        ),
+                    })
+            })
+            .collect()
+    });
+    let mut outputs = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(o) => outputs.push(o),
+            Err(n) => notifications.push(n),
+        }
+    }
+    let report = ekslint_rules::finish(outputs, notifications, &settings);
+
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let sarif = ekslint_report::SarifOptions::with_root(args.sarif_root.clone().unwrap_or_else(|| PathBuf::from(".")))
+        .map_err(|e| format!("--sarif-root: {e}"))?;
+    let options = RenderOptions {
+        human: ekslint_report::HumanOptions {
+            color,
+            width: if to_terminal { terminal_width() } else { 100 },
+            links: false,
+        },
+        sarif,
+    };
+    let format = match args.format {
+        OutputFormat::Human => ekslint_report::Format::Human,
+        OutputFormat::Json => ekslint_report::Format::Json,
+        OutputFormat::Sarif => ekslint_report::Format::Sarif,
+        OutputFormat::Github => ekslint_report::Format::Github,
+    };
+    let rules: Vec<&'static RuleInfo> = ekslint_rules::RULES.iter().map(|r| r.info()).collect();
+    let mut shown = report;
+    let full_summary = ekslint_report::summary_line(&shown);
+    let failing = shown.findings.iter().any(|f| f.severity >= fail_on);
+    if args.quiet && format == ekslint_report::Format::Human {
+        shown.findings.clear();
+    }
+    let warnings = write_output(args.output.as_deref(), |out| {
+        ekslint_report::render(format, &shown, &rules, &options, out)
+    })?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    if format != ekslint_report::Format::Human || args.output.is_some() {
+        eprintln!("{full_summary}");
+        for n in &shown.notifications {
+            eprintln!("error: {}: {}", n.path, n.message);
+        }
+    }
+    Ok(if !shown.notifications.is_empty() {
+        EXIT_ERROR
+    } else if failing {
+        EXIT_FINDINGS
+    } else {
+        0
+    })
+}
+
+fn write_output(
+    path: Option<&Path>,
+    f: impl FnOnce(&mut dyn Write) -> std::io::Result<Vec<String>>,
+) -> Result<Vec<String>, String> {
+    match path {
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let w = f(&mut out).map_err(|e| format!("cannot write the report: {e}"))?;
+            out.flush().map_err(|e| format!("cannot write the report: {e}"))?;
+            Ok(w)
+        }
+        Some(p) => {
+            let file = std::fs::File::create(p).map_err(|e| format!("cannot create {}: {e}", p.display()))?;
+            let mut out = std::io::BufWriter::new(file);
+            let w = f(&mut out).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+            out.flush().map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+            Ok(w)
+        }
+    }
+}
+
+fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if meta.is_dir() {
+        return Err("is a directory".to_string());
+    }
+    if meta.len() > max {
+        return Err(format!(
+            "file is {} MiB, over the {} MiB limit; not read",
+            meta.len() / (1024 * 1024),
+            max / (1024 * 1024)
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read: {e}"))
+}
+
+/// Parse and lint one file's bytes. Undecodable bytes become a YAML001 finding on a lossy copy.
+fn lint_bytes(name: &str, bytes: Vec<u8>, is_stdin: bool, settings: &Settings) -> FileOutput {
+    let format = if is_stdin && !name.to_ascii_lowercase().ends_with(".json") && !name.ends_with(".yaml") {
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if first == Some(&b'{') { Format::Json } else { Format::from_path(name) }
+    } else {
+        Format::from_path(name)
+    };
+    let parsed: ParsedFile = match ekslint_manifest::decode(bytes) {
+        Ok(text) => ekslint_manifest::parse(Arc::new(SourceFile::new(name, text)), format, &settings.limits),
+        Err((problem, text)) => ekslint_manifest::unparsed(Arc::new(SourceFile::new(name, text)), problem),
+    };
+    ekslint_rules::lint_file(&parsed, settings)
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string())
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
+}

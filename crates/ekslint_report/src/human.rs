@@ -1,0 +1,352 @@
+//! Human output: each finding as a miette graphical diagnostic, then notifications (files that
+//! could not be read) and a one-line summary.
+//!
+//! ```text
+//! API001 (https://…/API001.md)
+//!
+//!   × `extensions/v1beta1` Ingress was removed in Kubernetes 1.22
+//!    ╭─[k8s/ingress.yaml:1:14]
+//!  1 │ apiVersion: extensions/v1beta1
+//!    ·             ─────────┬────────
+//!    ·                      ╰── no longer served
+//!    ╰────
+//!   help: use `networking.k8s.io/v1`
+//! ```
+
+use std::fmt;
+use std::io;
+use std::sync::Arc;
+
+use ekslint_manifest::{SourceFile, Span};
+use ekslint_rules::{Finding, Report, RuleInfo, Severity};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents,
+};
+
+use crate::{Emitter, plural};
+
+/// Options of the human format.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HumanOptions {
+    /// ANSI colours (the CLI decides from `--color`, `NO_COLOR` and whether stdout is a terminal).
+    pub color: bool,
+    /// Wrapping width in columns (the terminal width, or 80).
+    pub width: usize,
+    /// OSC 8 hyperlinks on the rule code; without them the URL is printed in parentheses.
+    pub links: bool,
+}
+
+impl Default for HumanOptions {
+    fn default() -> Self {
+        HumanOptions {
+            color: false,
+            width: 80,
+            links: false,
+        }
+    }
+}
+
+/// The human format.
+#[derive(Clone, Debug, Default)]
+pub struct HumanEmitter {
+    options: HumanOptions,
+}
+
+impl HumanEmitter {
+    pub fn new(options: HumanOptions) -> Self {
+        HumanEmitter { options }
+    }
+
+    fn handler(&self) -> GraphicalReportHandler {
+        let theme = if self.options.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        GraphicalReportHandler::new_themed(theme)
+            .with_width(self.options.width.max(20))
+            .with_links(self.options.links)
+    }
+
+    /// One finding rendered as text, ending with a newline.
+    pub fn render_finding(&self, finding: &Finding) -> String {
+        render_with(&self.handler(), finding)
+    }
+}
+
+impl Emitter for HumanEmitter {
+    fn emit(&self, report: &Report, _rules: &[&'static RuleInfo], out: &mut dyn io::Write) -> io::Result<Vec<String>> {
+        let handler = self.handler();
+        for finding in &report.findings {
+            out.write_all(render_with(&handler, finding).as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        for notification in &report.notifications {
+            writeln!(out, "error: {}: {}", notification.path, notification.message)?;
+        }
+        if !report.notifications.is_empty() {
+            writeln!(out)?;
+        }
+        writeln!(out, "{}", summary_line(report))?;
+        Ok(Vec::new())
+    }
+}
+
+fn render_with(handler: &GraphicalReportHandler, finding: &Finding) -> String {
+    let diagnostic = FindingDiagnostic::new(finding);
+    let mut text = String::new();
+    if handler.render_report(&mut text, &diagnostic).is_err() {
+        // miette could not read a span (cannot happen with clamped spans); never lose the finding.
+        let at = finding.file.line_col(finding.span.start);
+        text = format!(
+            "{}[{}]: {}:{}:{}: {}\n",
+            finding.severity.as_str(),
+            finding.rule.code,
+            finding.file.path,
+            at.line,
+            at.column,
+            finding.message
+        );
+    }
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+/// The summary printed after the findings, for example
+/// `Checked 12 files: 30 documents, 28 objects (2 non-Kubernetes documents skipped, 1 Helm template
+/// skipped, 1 unreadable file). Target: Kubernetes 1.36. Found 3 errors, 1 warning, 0 infos.`
+///
+/// The parenthesis lists only the counts that are not zero and is left out when all are zero;
+/// `Target: …` is left out when the report has no target; `No problems found.` replaces the counts
+/// when there are no findings.
+pub fn summary_line(report: &Report) -> String {
+    let stats = &report.stats;
+    let mut line = format!(
+        "Checked {}: {}, {}",
+        plural(stats.files, "file", "files"),
+        plural(stats.documents, "document", "documents"),
+        plural(stats.objects, "object", "objects"),
+    );
+    let mut skipped = Vec::new();
+    if stats.non_kubernetes_documents > 0 {
+        skipped.push(plural(
+            stats.non_kubernetes_documents,
+            "non-Kubernetes document skipped",
+            "non-Kubernetes documents skipped",
+        ));
+    }
+    if stats.helm_templates > 0 {
+        skipped.push(plural(stats.helm_templates, "Helm template skipped", "Helm templates skipped"));
+    }
+    if stats.unreadable_files > 0 {
+        skipped.push(plural(stats.unreadable_files, "unreadable file", "unreadable files"));
+    }
+    if !skipped.is_empty() {
+        line.push_str(" (");
+        line.push_str(&skipped.join(", "));
+        line.push(')');
+    }
+    line.push('.');
+    if !report.target.is_empty() {
+        line.push_str(" Target: Kubernetes ");
+        line.push_str(&report.target);
+        line.push('.');
+    }
+    if report.findings.is_empty() {
+        line.push_str(" No problems found.");
+    } else {
+        line.push_str(&format!(
+            " Found {}, {}, {}.",
+            plural(report.count(Severity::Error), "error", "errors"),
+            plural(report.count(Severity::Warning), "warning", "warnings"),
+            plural(report.count(Severity::Info), "info", "infos"),
+        ));
+    }
+    line
+}
+
+/// A [`SourceFile`] as miette source code: shares the file's text (nothing is copied per
+/// diagnostic), names snippets with [`SourceFile::path`], reports code-point columns like the other
+/// formats, and reads only the lines around a span (miette's `str` implementation scans from the
+/// start of the file for every label).
+#[derive(Clone)]
+pub struct FileSource(pub Arc<SourceFile>);
+
+impl fmt::Debug for FileSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("FileSource").field(&self.0.path).finish()
+    }
+}
+
+impl SourceCode for FileSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let file = &*self.0;
+        let text: &str = &file.text;
+        let start = span.offset();
+        let end = start + span.len();
+        if end > text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        // A window of whole lines around the span, one line wider than asked on each side, read
+        // with miette's own `str` implementation, then moved back to file coordinates.
+        let index = &file.line_index;
+        let first_line = index.line_of(start as u32);
+        let last_line = index.line_of(end.saturating_sub(1).max(start) as u32);
+        let window_first = first_line.saturating_sub(context_lines_before + 1);
+        let window_last = last_line + context_lines_after + 1;
+        let window_start = index.line_start(window_first) as usize;
+        let window_end = if window_last + 1 < index.line_count() {
+            index.line_start(window_last + 1) as usize
+        } else {
+            text.len()
+        };
+        let window = &text[window_start..window_end];
+        let local = SourceSpan::from((start - window_start, span.len()));
+        let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
+        let data = inner.data();
+        let data_start = inner.span().offset() + window_start;
+        let line = index.line_of(data_start as u32);
+        let column = if inner.column() == 0 {
+            0
+        } else {
+            file.line_col(data_start as u32).column as usize - 1
+        };
+        let data_end = data_start + data.len();
+        let covered = if data.is_empty() {
+            1
+        } else {
+            index.line_of(data_end.saturating_sub(1) as u32) - line + 1
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            file.path.clone(),
+            data,
+            SourceSpan::from((data_start, data.len())),
+            line,
+            column,
+            covered,
+        )))
+    }
+}
+
+/// A finding as a miette diagnostic; labels in other files become related diagnostics.
+#[derive(Debug)]
+struct FindingDiagnostic {
+    message: String,
+    code: Option<&'static str>,
+    severity: miette::Severity,
+    url: Option<String>,
+    help: Option<String>,
+    source: FileSource,
+    labels: Vec<LabeledSpan>,
+    related: Vec<FindingDiagnostic>,
+}
+
+impl FindingDiagnostic {
+    fn new(finding: &Finding) -> Self {
+        let file = &finding.file;
+        let mut labels = vec![LabeledSpan::new_primary_with_span(
+            finding.label.clone().filter(|l| !l.is_empty()),
+            source_span(file, finding.span),
+        )];
+        let mut related = Vec::new();
+        for label in &finding.labels {
+            match &label.file {
+                Some(other) if !Arc::ptr_eq(other, file) && other.path != file.path => {
+                    related.push(FindingDiagnostic {
+                        message: label.message.clone(),
+                        code: None,
+                        severity: miette::Severity::Advice,
+                        url: None,
+                        help: None,
+                        source: FileSource(other.clone()),
+                        labels: vec![LabeledSpan::new_primary_with_span(None, source_span(other, label.span))],
+                        related: Vec::new(),
+                    });
+                }
+                _ => labels.push(LabeledSpan::new_with_span(
+                    Some(label.message.clone()).filter(|m| !m.is_empty()),
+                    source_span(file, label.span),
+                )),
+            }
+        }
+        FindingDiagnostic {
+            message: finding.message.clone(),
+            code: Some(finding.rule.code),
+            severity: match finding.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+                Severity::Info => miette::Severity::Advice,
+            },
+            url: Some(finding.rule.url()),
+            help: finding.help.clone(),
+            source: FileSource(file.clone()),
+            labels,
+            related,
+        }
+    }
+}
+
+/// A span as miette's, clamped into the text and onto character boundaries.
+fn source_span(file: &SourceFile, span: Span) -> SourceSpan {
+    let text: &str = &file.text;
+    let floor = |mut at: usize| {
+        at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let start = floor(span.start as usize);
+    let end = floor(span.end as usize).max(start);
+    SourceSpan::from((start, end - start))
+}
+
+impl fmt::Display for FindingDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic {}
+
+impl Diagnostic for FindingDiagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code.map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.url.as_ref().map(|u| Box::new(u) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)))
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! `.ekslint.yaml`: loaded with our own span-aware loader, so every config error points at its line.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ekslint_manifest::{NodeId, SourceFile, Span, Tree};
+
+use crate::rule::Severity;
+
+pub const CONFIG_FILE_NAME: &str = ".ekslint.yaml";
+
+/// A configuration error, with its position in the config file when there is one.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub source: Option<Arc<SourceFile>>,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl ConfigError {
+    fn at(source: &Arc<SourceFile>, span: Span, message: impl Into<String>) -> Self {
+        ConfigError {
+            source: Some(source.clone()),
+            span,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// A value from the config file with where it was written.
+#[derive(Clone, Debug)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// The contents of `.ekslint.yaml`.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// The file, when one was loaded.
+    pub source: Option<Arc<SourceFile>>,
+    /// Directory that `per-file-ignores` globs are relative to.
+    pub dir: PathBuf,
+    pub target_version: Option<Spanned<String>>,
+    pub select: Option<Vec<Spanned<String>>>,
+    pub ignore: Vec<Spanned<String>>,
+    pub severity: Vec<(Spanned<String>, Severity)>,
+    pub per_file_ignores: Vec<(Spanned<String>, Vec<Spanned<String>>)>,
+    pub fail_on: Option<Severity>,
+}
+
+const KEYS: &[&str] = &["target-version", "select", "ignore", "severity", "per-file-ignores", "fail-on"];
+
+/// `.ekslint.yaml` in `start` or the nearest parent directory.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        let candidate = d.join(CONFIG_FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Read and validate a config file.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read(path)
+        .map_err(|e| e.to_string())
+        .and_then(|b| ekslint_manifest::decode(b).map_err(|(p, _)| p.message))
+        .map_err(|e| ConfigError {
+            source: None,
+            span: Span::default(),
+            message: format!("cannot read config file {}: {e}", path.display()),
+            help: None,
+        })?;
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    parse(&path.display().to_string(), &text, dir)
+}
+
+/// Parse config text (exposed for tests).
+pub fn parse(path: &str, text: &str, dir: PathBuf) -> Result<Config, ConfigError> {
+    let file = ekslint_manifest::parse_str(path, text);
+    let src = file.source.clone();
+    if let Some(p) = file.problems.first() {
+        return Err(ConfigError::at(&src, p.span, format!("invalid YAML in config: {}", p.message)));
+    }
+    let mut config = Config {
+        source: Some(src.clone()),
+        dir,
+        ..Config::default()
+    };
+    let tree = &file.tree;
+    let Some(root) = file.documents.first().and_then(|d| d.root) else {
+        return Ok(config);
+    };
+    if tree.is_null(root) {
+        return Ok(config);
+    }
+    let Some(entries) = tree.entries(root) else {
+        return Err(ConfigError::at(&src, tree.span(root), "the config must be a map of settings"));
+    };
+    for e in entries {
+        let key = tree.scalar_text(e.key).unwrap_or("");
+        let kspan = tree.span(e.key);
+        let v = e.value;
+        match key {
+            "target-version" => {
+                // The raw text: unquoted `1.30` must not become the float 1.3.
+                let s = scalar_string(tree, v, &src, "target-version")?;
+                config.target_version = Some(s);
+            }
+            "select" => config.select = Some(string_list(tree, v, &src, "select")?),
+            "ignore" => config.ignore = string_list(tree, v, &src, "ignore")?,
+            "fail-on" => {
+                let s = scalar_string(tree, v, &src, "fail-on")?;
+                config.fail_on = Some(parse_severity(&s, &src)?);
+            }
+            "severity" => {
+                let Some(map) = tree.entries(v) else {
+                    return Err(ConfigError::at(&src, tree.span(v), "`severity` must map rule codes to error, warning or info"));
+                };
+                for se in map {
+                    let code = scalar_string(tree, se.key, &src, "severity")?;
+                    let level = scalar_string(tree, se.value, &src, "severity")?;
+                    let level = parse_severity(&level, &src)?;
+                    config.severity.push((code, level));
+                }
+            }
+            "per-file-ignores" => {
+                let Some(map) = tree.entries(v) else {
+                    return Err(ConfigError::at(&src, tree.span(v), "`per-file-ignores` must map file globs to lists of rule codes"));
+                };
+                for pe in map {
+                    let glob = scalar_string(tree, pe.key, &src, "per-file-ignores")?;
+                    if let Err(err) = globset::Glob::new(&glob.value) {
+                        return Err(ConfigError::at(&src, glob.span, format!("invalid glob `{}`: {err}", glob.value)));
+                    }
+                    let codes = string_list(tree, pe.value, &src, "per-file-ignores")?;
+                    config.per_file_ignores.push((glob, codes));
+                }
+            }
+            _ => {
+                let near = KEYS.iter().min_by_key(|k| crate::selector::edit_distance(key, k)).copied();
+                let mut err = ConfigError::at(&src, kspan, format!("unknown setting `{key}`"));
+                err = match near {
+                    Some(n) if crate::selector::edit_distance(key, n) <= 3 => err.help(format!("did you mean `{n}`?")),
+                    _ => err.help(format!("known settings: {}", KEYS.join(", "))),
+                };
+                return Err(err);
+            }
+        }
+    }
+    // Every rule selector must name something.
+    let selectors = config
+        .select
+        .iter()
+        .flatten()
+        .chain(&config.ignore)
+        .chain(config.severity.iter().map(|(c, _)| c))
+        .chain(config.per_file_ignores.iter().flat_map(|(_, c)| c));
+    for s in selectors {
+        check_selector(s, &src)?;
+    }
+    Ok(config)
+}
+
+fn check_selector(s: &Spanned<String>, src: &Arc<SourceFile>) -> Result<(), ConfigError> {
+    if crate::selector::is_known(&s.value) {
+        return Ok(());
+    }
+    let err = ConfigError::at(src, s.span, format!("`{}` selects no rule", s.value));
+    Err(match crate::selector::suggest(&s.value) {
+        Some(near) => err.help(format!("did you mean `{near}`? `ekslint rules` lists every rule")),
+        None => err.help("use a rule code (API001), a name (api-removed), a prefix (API) or ALL; `ekslint rules` lists them"),
+    })
+}
+
+fn parse_severity(s: &Spanned<String>, src: &Arc<SourceFile>) -> Result<Severity, ConfigError> {
+    Severity::parse(&s.value).ok_or_else(|| {
+        ConfigError::at(src, s.span, format!("`{}` is not a severity", s.value)).help("use error, warning or info")
+    })
+}
+
+fn scalar_string(tree: &Tree, node: NodeId, src: &Arc<SourceFile>, what: &str) -> Result<Spanned<String>, ConfigError> {
+    match tree.scalar_text(node) {
+        Some(s) => Ok(Spanned {
+            value: s.to_string(),
+            span: tree.span(node),
+        }),
+        None => Err(ConfigError::at(src, tree.span(node), format!("`{what}` expects a single value here, not a {}", tree.type_name(node)))),
+    }
+}
+
+fn string_list(tree: &Tree, node: NodeId, src: &Arc<SourceFile>, what: &str) -> Result<Vec<Spanned<String>>, ConfigError> {
+    match tree.items(node) {
+        Some(items) => items.iter().map(|&i| scalar_string(tree, i, src, what)).collect(),
+        None if tree.scalar(node).is_some() => Ok(vec![scalar_string(tree, node, src, what)?]),
+        None => Err(ConfigError::at(src, tree.span(node), format!("`{what}` expects a list of rule codes"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_full_config() {
+        let text = "target-version: 1.30\nselect: [API, YAML]\nignore: [API002]\nseverity: {API003: error}\nper-file-ignores:\n  'legacy/**': [API001]\nfail-on: warning\n";
+        let c = parse("c.yaml", text, PathBuf::new()).unwrap();
+        assert_eq!(c.target_version.unwrap().value, "1.30");
+        assert_eq!(c.select.unwrap().len(), 2);
+        assert_eq!(c.severity[0].1, Severity::Error);
+        assert_eq!(c.fail_on, Some(Severity::Warning));
+        assert_eq!(c.per_file_ignores[0].0.value, "legacy/**");
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_text() {
+        let err = parse("c.yaml", "target-version: 1.30\nselct: [API]\n", PathBuf::new()).unwrap_err();
+        assert_eq!(err.span, Span::new(21, 26));
+        assert!(err.help.unwrap().contains("select"));
+        let err = parse("c.yaml", "ignore: [API01]\n", PathBuf::new()).unwrap_err();
+        assert_eq!(err.span, Span::new(9, 14));
+        assert!(err.help.unwrap().contains("API001"));
+        let err = parse("c.yaml", "severity: {API001: fatal}\n", PathBuf::new()).unwrap_err();
+        assert!(err.message.contains("fatal"));
+    }
+}

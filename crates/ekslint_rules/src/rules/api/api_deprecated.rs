@@ -1,0 +1,63 @@
+use ekslint_manifest::Object;
+
+use crate::context::FileCtx;
+use crate::declare_rule;
+use crate::rule::Rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `apiVersion` and `kind` that the target Kubernetes version still serves but has
+    /// deprecated, with the release that removes it and the replacement.
+    ///
+    /// ## Why is this bad?
+    /// It works today and breaks at a later upgrade. EKS upgrades clusters automatically at the end
+    /// of extended support, so a deprecated API is a deadline, not a style issue. Migrating now,
+    /// while both versions are served, is the cheap moment.
+    ///
+    /// ## References
+    /// - Kubernetes deprecation policy: <https://kubernetes.io/docs/reference/using-api/deprecation-policy/>
+    /// - The table: `rules/api/deprecated-apis.yaml`
+    pub struct ApiDeprecated {
+        code: "API002",
+        name: "api-deprecated",
+        family: Api,
+        severity: Warning,
+        fix: None,
+        summary: "The apiVersion and kind are deprecated in the target Kubernetes version",
+    }
+}
+
+impl Rule for ApiDeprecated {
+    fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
+        let Some((row, span)) = super::row_for(ctx, obj) else { return };
+        if !row.is_kubernetes() {
+            return;
+        }
+        let Some(deprecated) = row.deprecated() else { return };
+        let target = ctx.target;
+        if target < deprecated || row.removed().is_some_and(|r| target >= r) {
+            return;
+        }
+        let removal = match row.removed() {
+            Some(r) => format!("; it is removed in {r}"),
+            None => String::new(),
+        };
+        let labels = super::field_labels(ctx.tree(), obj, &row.fields);
+        let f = ctx.report(
+            span,
+            format!(
+                "`{}` {} is deprecated since Kubernetes {deprecated}{removal}",
+                row.api_version,
+                obj.kind_str(ctx.tree()).unwrap_or(&row.kind),
+            ),
+        );
+        f.label(match &row.replacement {
+            Some(r) => format!("deprecated: use `{r}`"),
+            None => "deprecated".to_string(),
+        });
+        f.help(super::help_text(row));
+        for (s, m) in labels {
+            f.with_label(s, m);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+use ekslint_manifest::Object;
+
+use crate::context::FileCtx;
+use crate::declare_rule;
+use crate::rule::Rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `apiVersion` and `kind` that the target Kubernetes version no longer serves,
+    /// with the replacement apiVersion and, labelled on the exact fields, the changes the
+    /// migration needs (for an Ingress: `serviceName`/`servicePort` → `service.name`/`service.port`,
+    /// `spec.backend` → `spec.defaultBackend`, `pathType` on every path).
+    ///
+    /// ## Why is this bad?
+    /// The API server of the new cluster rejects the manifest: `kubectl apply` fails with
+    /// `no matches for kind "Ingress" in version "extensions/v1beta1"`, and a Helm release or GitOps
+    /// sync that contains it stops. Every EKS version that can still be created (1.31 and later) has
+    /// removed all of the `v1beta1` workload, Ingress, RBAC, CRD, webhook, PodSecurityPolicy,
+    /// CronJob and PodDisruptionBudget versions.
+    ///
+    /// The target version is `--target-version` (or `target-version` in `.ekslint.yaml`); by default
+    /// the newest Kubernetes version in EKS standard support.
+    ///
+    /// ## Configuration
+    /// `target-version`: the Kubernetes version of the cluster you are moving to.
+    ///
+    /// ## References
+    /// - Kubernetes deprecated API migration guide: <https://kubernetes.io/docs/reference/using-api/deprecation-guide/>
+    /// - The table: `rules/api/deprecated-apis.yaml` (each row cites kubernetes/api, pluto and kube-no-trouble)
+    pub struct ApiRemoved {
+        code: "API001",
+        name: "api-removed",
+        family: Api,
+        severity: Error,
+        fix: None,
+        summary: "The apiVersion and kind are no longer served by the target Kubernetes version",
+    }
+}
+
+impl Rule for ApiRemoved {
+    fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
+        let Some((row, span)) = super::row_for(ctx, obj) else { return };
+        if !row.is_kubernetes() {
+            return;
+        }
+        let Some(removed) = row.removed() else { return };
+        if ctx.target < removed {
+            return;
+        }
+        let target = ctx.target;
+        let labels = super::field_labels(ctx.tree(), obj, &row.fields);
+        let deprecated = row
+            .deprecated()
+            .map(|d| format!(", deprecated since {d}"))
+            .unwrap_or_default();
+        let f = ctx.report(
+            span,
+            format!(
+                "`{}` {} was removed in Kubernetes {removed}{deprecated}; the target is {target}",
+                row.api_version,
+                obj.kind_str(ctx.tree()).unwrap_or(&row.kind),
+            ),
+        );
+        f.label(match &row.replacement {
+            Some(r) => format!("not served since {removed}: use `{r}`"),
+            None => format!("not served since {removed}"),
+        });
+        f.help(super::help_text(row));
+        for (s, m) in labels {
+            f.with_label(s, m);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! Every rule, grouped by family, and the explicit registry.
+
+pub mod api;
+pub mod sup;
+pub mod yaml;
+
+use crate::rule::Rule;
+
+/// Every rule ekslint has, in code order. Adding a rule means adding it here.
+pub static RULES: &[&dyn Rule] = &[
+    &api::api_removed::ApiRemoved,
+    &api::api_deprecated::ApiDeprecated,
+    &api::api_component_deprecated::ApiComponentDeprecated,
+    &sup::UnusedSuppression,
+    &sup::UnknownSuppression,
+    &yaml::invalid_yaml::InvalidYaml,
+    &yaml::helm_template::HelmTemplate,
+    &yaml::duplicate_key::DuplicateKey,
+    &yaml::non_string_value::NonStringValue,
+    &yaml::input_limit::InputLimit,
+];
+
+/// A rule by code or kebab name (case-insensitive code).
+pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| {
+        let i = r.info();
+        i.code.eq_ignore_ascii_case(code_or_name) || i.name == code_or_name
+    })
+}

@@ -20,7 +20,12 @@ use crate::json::Position;
 pub struct GithubEmitter;
 
 impl Emitter for GithubEmitter {
-    fn emit(&self, report: &Report, _rules: &[&'static RuleInfo], out: &mut dyn io::Write) -> io::Result<Vec<String>> {
+    fn emit(
+        &self,
+        report: &Report,
+        _rules: &[&'static RuleInfo],
+        out: &mut dyn io::Write,
+    ) -> io::Result<Vec<String>> {
         for finding in &report.findings {
             let file = &*finding.file;
             let start = Position::of(file, finding.span.start);

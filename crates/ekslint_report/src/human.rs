@@ -20,8 +20,8 @@ use std::sync::Arc;
 use ekslint_manifest::{SourceFile, Span};
 use ekslint_rules::{Finding, Report, RuleInfo, Severity};
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
-    SourceSpan, SpanContents,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
 use crate::{Emitter, plural};
@@ -76,14 +76,23 @@ impl HumanEmitter {
 }
 
 impl Emitter for HumanEmitter {
-    fn emit(&self, report: &Report, _rules: &[&'static RuleInfo], out: &mut dyn io::Write) -> io::Result<Vec<String>> {
+    fn emit(
+        &self,
+        report: &Report,
+        _rules: &[&'static RuleInfo],
+        out: &mut dyn io::Write,
+    ) -> io::Result<Vec<String>> {
         let handler = self.handler();
         for finding in &report.findings {
             out.write_all(render_with(&handler, finding).as_bytes())?;
             out.write_all(b"\n")?;
         }
         for notification in &report.notifications {
-            writeln!(out, "error: {}: {}", notification.path, notification.message)?;
+            writeln!(
+                out,
+                "error: {}: {}",
+                notification.path, notification.message
+            )?;
         }
         if !report.notifications.is_empty() {
             writeln!(out)?;
@@ -109,10 +118,13 @@ fn render_with(handler: &GraphicalReportHandler, finding: &Finding) -> String {
             finding.message
         );
     }
-    if !text.ends_with('\n') {
-        text.push('\n');
+    // miette leaves trailing spaces (after `Advice:`, for one); drop them.
+    let mut trimmed = String::with_capacity(text.len() + 1);
+    for line in text.lines() {
+        trimmed.push_str(line.trim_end());
+        trimmed.push('\n');
     }
-    text
+    trimmed
 }
 
 /// The summary printed after the findings, for example
@@ -139,10 +151,18 @@ pub fn summary_line(report: &Report) -> String {
         ));
     }
     if stats.helm_templates > 0 {
-        skipped.push(plural(stats.helm_templates, "Helm template skipped", "Helm templates skipped"));
+        skipped.push(plural(
+            stats.helm_templates,
+            "Helm template skipped",
+            "Helm templates skipped",
+        ));
     }
     if stats.unreadable_files > 0 {
-        skipped.push(plural(stats.unreadable_files, "unreadable file", "unreadable files"));
+        skipped.push(plural(
+            stats.unreadable_files,
+            "unreadable file",
+            "unreadable files",
+        ));
     }
     if !skipped.is_empty() {
         line.push_str(" (");
@@ -267,7 +287,10 @@ impl FindingDiagnostic {
                         url: None,
                         help: None,
                         source: FileSource(other.clone()),
-                        labels: vec![LabeledSpan::new_primary_with_span(None, source_span(other, label.span))],
+                        labels: vec![LabeledSpan::new_primary_with_span(
+                            None,
+                            source_span(other, label.span),
+                        )],
                         related: Vec::new(),
                     });
                 }
@@ -327,11 +350,15 @@ impl Diagnostic for FindingDiagnostic {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.url.as_ref().map(|u| Box::new(u) as Box<dyn fmt::Display>)
+        self.url
+            .as_ref()
+            .map(|u| Box::new(u) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -347,6 +374,56 @@ impl Diagnostic for FindingDiagnostic {
             None
         } else {
             Some(Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `FileSource` reads only a window of lines, but must agree with miette's own `str`
+    /// implementation on everything the renderer uses (columns are code points, not bytes).
+    #[test]
+    fn file_source_agrees_with_miette_str() {
+        let texts = [
+            "",
+            "a",
+            "a: 1\nb: 2\n",
+            "a: 1\r\nb: \"é€\" x\r\n\r\nc: 3",
+            "x\ry\rz\n\n\nlast line without newline",
+            "k: v\n  - ☕ item\n  - other\n\n",
+        ];
+        for text in texts {
+            let file = Arc::new(SourceFile::new("f.yaml", text));
+            let source = FileSource(file.clone());
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for &start in &boundaries {
+                for &end in boundaries.iter().filter(|&&e| e >= start) {
+                    let span = SourceSpan::from((start, end - start));
+                    for (before, after) in [(0, 0), (1, 1), (2, 2), (0, 2), (3, 0)] {
+                        let ours = source.read_span(&span, before, after).unwrap();
+                        let theirs = text.read_span(&span, before, after).unwrap();
+                        let what = format!("{text:?} {start}..{end} ±{before}/{after}");
+                        assert_eq!(ours.data(), theirs.data(), "{what}");
+                        assert_eq!(ours.span(), theirs.span(), "{what}");
+                        assert_eq!(ours.line(), theirs.line(), "{what}");
+                        let offset = theirs.span().offset();
+                        let line_start = offset - theirs.column();
+                        // (Inside a CRLF, miette does not count the `\r`; a degenerate case.)
+                        if !text[..offset].ends_with('\r') {
+                            assert_eq!(
+                                ours.column(),
+                                text[line_start..offset].chars().count(),
+                                "{what}"
+                            );
+                        }
+                        assert_eq!(ours.name(), Some("f.yaml"));
+                    }
+                }
+            }
         }
     }
 }

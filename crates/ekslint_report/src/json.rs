@@ -76,7 +76,12 @@ pub const JSON_SCHEMA_VERSION: u32 = 1;
 pub struct JsonEmitter;
 
 impl Emitter for JsonEmitter {
-    fn emit(&self, report: &Report, _rules: &[&'static RuleInfo], out: &mut dyn io::Write) -> io::Result<Vec<String>> {
+    fn emit(
+        &self,
+        report: &Report,
+        _rules: &[&'static RuleInfo],
+        out: &mut dyn io::Write,
+    ) -> io::Result<Vec<String>> {
         let document = JsonReport::new(report);
         serde_json::to_writer_pretty(&mut *out, &document)?;
         out.write_all(b"\n")?;

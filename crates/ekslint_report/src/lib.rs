@@ -36,7 +36,12 @@ pub trait Emitter {
     /// `rules` is every rule that can fire (the registry), for formats that describe rules (SARIF);
     /// rules that fired but are missing from it are added. Returns warnings meant for stderr (for
     /// example that SARIF results were capped); they are never written to `out`.
-    fn emit(&self, report: &Report, rules: &[&'static RuleInfo], out: &mut dyn io::Write) -> io::Result<Vec<String>>;
+    fn emit(
+        &self,
+        report: &Report,
+        rules: &[&'static RuleInfo],
+        out: &mut dyn io::Write,
+    ) -> io::Result<Vec<String>>;
 }
 
 /// The output formats, as named on the command line (`--format`).

@@ -71,9 +71,16 @@ impl SarifEmitter {
     }
 
     /// The SARIF log as a JSON value, and the warnings.
-    pub fn to_value(&self, report: &Report, rules: &[&'static RuleInfo]) -> (serde_json::Value, Vec<String>) {
+    pub fn to_value(
+        &self,
+        report: &Report,
+        rules: &[&'static RuleInfo],
+    ) -> (serde_json::Value, Vec<String>) {
         let (log, warnings) = self.log(report, rules);
-        (serde_json::to_value(&log).expect("SARIF structs serialize"), warnings)
+        (
+            serde_json::to_value(&log).expect("SARIF structs serialize"),
+            warnings,
+        )
     }
 
     fn log(&self, report: &Report, registry: &[&'static RuleInfo]) -> (Log, Vec<String>) {
@@ -84,7 +91,8 @@ impl SarifEmitter {
         rules.extend(report.findings.iter().map(|f| f.rule));
         rules.sort_by_key(|r| r.code);
         rules.dedup_by_key(|r| r.code);
-        let rule_index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
+        let rule_index: HashMap<&str, usize> =
+            rules.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
 
         // The findings to report: all of them, or the most severe when over the cap.
         let findings = &report.findings;
@@ -93,7 +101,12 @@ impl SarifEmitter {
         if findings.len() > cap {
             selected.sort_by_key(|&i| std::cmp::Reverse(findings[i].severity));
             let dropped = selected.split_off(cap);
-            let count = |s: Severity| dropped.iter().filter(|&&i| findings[i].severity == s).count();
+            let count = |s: Severity| {
+                dropped
+                    .iter()
+                    .filter(|&&i| findings[i].severity == s)
+                    .count()
+            };
             let mut kinds = Vec::new();
             for (severity, one, many) in [
                 (Severity::Error, "error", "errors"),
@@ -106,7 +119,7 @@ impl SarifEmitter {
                 }
             }
             warnings.push(format!(
-                "SARIF output capped at {cap} results, GitHub code scanning's limit per run: {} of {} findings left out ({}); fix the most severe first or narrow the input",
+                "SARIF output capped at {cap} results per run, GitHub code scanning's limit: {} of {} findings left out, least severe first ({})",
                 dropped.len(),
                 findings.len(),
                 kinds.join(", "),
@@ -171,7 +184,12 @@ impl SarifEmitter {
 }
 
 impl Emitter for SarifEmitter {
-    fn emit(&self, report: &Report, rules: &[&'static RuleInfo], out: &mut dyn io::Write) -> io::Result<Vec<String>> {
+    fn emit(
+        &self,
+        report: &Report,
+        rules: &[&'static RuleInfo],
+        out: &mut dyn io::Write,
+    ) -> io::Result<Vec<String>> {
         let (log, warnings) = self.log(report, rules);
         serde_json::to_writer_pretty(&mut *out, &log)?;
         out.write_all(b"\n")?;

@@ -88,7 +88,21 @@ pub(crate) fn encode_segment(segment: &str, out: &mut String) {
         let keep = byte.is_ascii_alphanumeric()
             || matches!(
                 byte,
-                b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b'@'
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b'@'
             );
         if keep {
             out.push(byte as char);
@@ -112,7 +126,10 @@ mod tests {
     #[test]
     #[cfg(unix)]
     fn encodes_uris() {
-        assert_eq!(file_uri(Path::new("/repo dir/k8s"), true), "file:///repo%20dir/k8s/");
+        assert_eq!(
+            file_uri(Path::new("/repo dir/k8s"), true),
+            "file:///repo%20dir/k8s/"
+        );
         assert_eq!(file_uri(Path::new("/"), true), "file:///");
         assert_eq!(
             relative_uri(Path::new("k8s/my app/ingrés#1?.yaml")),

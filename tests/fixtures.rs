@@ -1,0 +1,153 @@
+//! Every rule's fixtures: `fixtures/<CODE>-<name>/fail*.{yaml,json}` must produce exactly the
+//! findings marked in them (`# expect: CODE` on the line, or `<file>.expect` lines of
+//! `LINE CODE` for JSON), and `pass*` files none. Each runs with only its rule enabled (plus any
+//! `# ekslint-test: select=…`), at the target of `# ekslint-test: target=…` or 1.36. The rendered
+//! human output of every fail file is snapshotted.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ekslint_manifest::{Format, Limits, SourceFile};
+use ekslint_rules::{KubeVersion, Settings};
+
+const DEFAULT_TARGET: KubeVersion = KubeVersion::new(1, 36);
+
+fn fixture_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("fixtures")
+        .expect("fixtures/ exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut f: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+        .collect();
+    f.sort();
+    f
+}
+
+/// Directives for the harness, from `# ekslint-test: key=value` lines.
+fn directive(text: &str, key: &str) -> Option<String> {
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("# ekslint-test:"))
+        .flat_map(|rest| rest.split_whitespace())
+        .find_map(|kv| kv.strip_prefix(&format!("{key}=")).map(str::to_string))
+}
+
+/// (line, code) → count of expected findings.
+fn expectations(path: &Path, text: &str) -> BTreeMap<(u32, String), usize> {
+    let mut out = BTreeMap::new();
+    let sidecar = PathBuf::from(format!("{}.expect", path.display()));
+    if let Ok(s) = std::fs::read_to_string(&sidecar) {
+        for l in s.lines().filter(|l| !l.trim().is_empty()) {
+            let (line, code) = l.split_once(' ').expect("`LINE CODE`");
+            *out.entry((line.parse().unwrap(), code.trim().to_string())).or_default() += 1;
+        }
+        return out;
+    }
+    for (i, line) in text.lines().enumerate() {
+        if let Some(pos) = line.find("expect: ") {
+            for code in line[pos + 8..].split(',').map(|c| c.split_whitespace().next().unwrap_or("")) {
+                if !code.is_empty() {
+                    *out.entry((i as u32 + 1, code.to_string())).or_default() += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn lint(path: &Path, code: &str) -> (ekslint_rules::Report, String) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let target = directive(&text, "target")
+        .map(|t| KubeVersion::parse(&t).expect("target"))
+        .unwrap_or(DEFAULT_TARGET);
+    let select = directive(&text, "select").unwrap_or_else(|| code.to_string());
+    let selectors: Vec<&str> = select.split(',').collect();
+    let settings = Settings::only(target, &selectors);
+    let name = path.to_string_lossy().replace('\\', "/");
+    let source = Arc::new(SourceFile::new(name.clone(), text.clone()));
+    let parsed = ekslint_manifest::parse(source, Format::from_path(&name), &Limits::default());
+    let out = ekslint_rules::lint_file(&parsed, &settings);
+    (ekslint_rules::finish(vec![out], Vec::new(), &settings), text)
+}
+
+#[test]
+fn every_fixture_reports_exactly_what_it_marks() {
+    let mut failures = Vec::new();
+    for dir in fixture_dirs() {
+        let dir_name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let code = dir_name.split('-').next().unwrap().to_string();
+        let mut has_fail = false;
+        let mut has_pass = false;
+        for path in files(&dir) {
+            let stem = path.file_name().unwrap().to_string_lossy().to_string();
+            let (report, text) = lint(&path, &code);
+            let got: BTreeMap<(u32, String), usize> = report.findings.iter().fold(BTreeMap::new(), |mut m, f| {
+                let line = f.file.line_col(f.span.start).line;
+                *m.entry((line, f.rule.code.to_string())).or_default() += 1;
+                m
+            });
+            if stem.starts_with("fail") {
+                has_fail = true;
+                let want = expectations(&path, &text);
+                if !want.keys().any(|(_, c)| *c == code) {
+                    failures.push(format!("{}: marks no `expect: {code}`", path.display()));
+                }
+                if got != want {
+                    failures.push(format!("{}:\n  expected {want:?}\n  got      {got:?}", path.display()));
+                }
+                let rendered = render(&report);
+                insta::with_settings!({snapshot_path => "snapshots/fixtures", prepend_module_to_snapshot => false}, {
+                    insta::assert_snapshot!(format!("{dir_name}__{stem}"), rendered);
+                });
+            } else if stem.starts_with("pass") {
+                has_pass = true;
+                if !got.is_empty() {
+                    failures.push(format!("{}: expected no findings, got {got:?}", path.display()));
+                }
+            }
+        }
+        if !has_fail || !has_pass {
+            failures.push(format!("{}: needs a fail* and a pass* file", dir.display()));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+fn render(report: &ekslint_rules::Report) -> String {
+    let rules: Vec<_> = ekslint_rules::RULES.iter().map(|r| r.info()).collect();
+    let mut out = Vec::new();
+    ekslint_report::render(
+        ekslint_report::Format::Human,
+        report,
+        &rules,
+        &ekslint_report::RenderOptions::default(),
+        &mut out,
+    )
+    .unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn every_rule_has_a_fixture_directory_named_after_it() {
+    for rule in ekslint_rules::RULES {
+        let i = rule.info();
+        let dir = PathBuf::from(format!("fixtures/{}-{}", i.code, i.name));
+        assert!(dir.is_dir(), "missing {}", dir.display());
+    }
+    for dir in fixture_dirs() {
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        assert!(
+            ekslint_rules::RULES.iter().any(|r| format!("{}-{}", r.info().code, r.info().name) == name),
+            "{name} names no rule"
+        );
+    }
+}

@@ -27,7 +27,12 @@ fn files(dir: &Path) -> Vec<PathBuf> {
     let mut f: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            )
+        })
         .collect();
     f.sort();
     f
@@ -48,13 +53,17 @@ fn expectations(path: &Path, text: &str) -> BTreeMap<(u32, String), usize> {
     if let Ok(s) = std::fs::read_to_string(&sidecar) {
         for l in s.lines().filter(|l| !l.trim().is_empty()) {
             let (line, code) = l.split_once(' ').expect("`LINE CODE`");
-            *out.entry((line.parse().unwrap(), code.trim().to_string())).or_default() += 1;
+            *out.entry((line.parse().unwrap(), code.trim().to_string()))
+                .or_default() += 1;
         }
         return out;
     }
     for (i, line) in text.lines().enumerate() {
         if let Some(pos) = line.find("expect: ") {
-            for code in line[pos + 8..].split(',').map(|c| c.split_whitespace().next().unwrap_or("")) {
+            for code in line[pos + 8..]
+                .split(',')
+                .map(|c| c.split_whitespace().next().unwrap_or(""))
+            {
                 if !code.is_empty() {
                     *out.entry((i as u32 + 1, code.to_string())).or_default() += 1;
                 }
@@ -76,7 +85,10 @@ fn lint(path: &Path, code: &str) -> (ekslint_rules::Report, String) {
     let source = Arc::new(SourceFile::new(name.clone(), text.clone()));
     let parsed = ekslint_manifest::parse(source, Format::from_path(&name), &Limits::default());
     let out = ekslint_rules::lint_file(&parsed, &settings);
-    (ekslint_rules::finish(vec![out], Vec::new(), &settings), text)
+    (
+        ekslint_rules::finish(vec![out], Vec::new(), &settings),
+        text,
+    )
 }
 
 #[test]
@@ -90,11 +102,12 @@ fn every_fixture_reports_exactly_what_it_marks() {
         for path in files(&dir) {
             let stem = path.file_name().unwrap().to_string_lossy().to_string();
             let (report, text) = lint(&path, &code);
-            let got: BTreeMap<(u32, String), usize> = report.findings.iter().fold(BTreeMap::new(), |mut m, f| {
-                let line = f.file.line_col(f.span.start).line;
-                *m.entry((line, f.rule.code.to_string())).or_default() += 1;
-                m
-            });
+            let got: BTreeMap<(u32, String), usize> =
+                report.findings.iter().fold(BTreeMap::new(), |mut m, f| {
+                    let line = f.file.line_col(f.span.start).line;
+                    *m.entry((line, f.rule.code.to_string())).or_default() += 1;
+                    m
+                });
             if stem.starts_with("fail") {
                 has_fail = true;
                 let want = expectations(&path, &text);
@@ -102,7 +115,10 @@ fn every_fixture_reports_exactly_what_it_marks() {
                     failures.push(format!("{}: marks no `expect: {code}`", path.display()));
                 }
                 if got != want {
-                    failures.push(format!("{}:\n  expected {want:?}\n  got      {got:?}", path.display()));
+                    failures.push(format!(
+                        "{}:\n  expected {want:?}\n  got      {got:?}",
+                        path.display()
+                    ));
                 }
                 let rendered = render(&report);
                 insta::with_settings!({snapshot_path => "snapshots/fixtures", prepend_module_to_snapshot => false}, {
@@ -111,7 +127,10 @@ fn every_fixture_reports_exactly_what_it_marks() {
             } else if stem.starts_with("pass") {
                 has_pass = true;
                 if !got.is_empty() {
-                    failures.push(format!("{}: expected no findings, got {got:?}", path.display()));
+                    failures.push(format!(
+                        "{}: expected no findings, got {got:?}",
+                        path.display()
+                    ));
                 }
             }
         }
@@ -146,7 +165,9 @@ fn every_rule_has_a_fixture_directory_named_after_it() {
     for dir in fixture_dirs() {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         assert!(
-            ekslint_rules::RULES.iter().any(|r| format!("{}-{}", r.info().code, r.info().name) == name),
+            ekslint_rules::RULES
+                .iter()
+                .any(|r| format!("{}-{}", r.info().code, r.info().name) == name),
             "{name} names no rule"
         );
     }

@@ -11,13 +11,31 @@ fn codes_and_names_are_well_formed_and_unique() {
         let (prefix, digits) = i.code.split_at(i.code.len() - 3);
         assert_eq!(prefix, i.family.prefix(), "{}", i.code);
         assert!(digits.chars().all(|c| c.is_ascii_digit()), "{}", i.code);
-        assert!(i.name.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()), "{}", i.name);
+        assert!(
+            i.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()),
+            "{}",
+            i.name
+        );
         assert!(codes.insert(i.code), "duplicate code {}", i.code);
         assert!(names.insert(i.name), "duplicate name {}", i.name);
         let doc = i.documentation();
-        assert!(doc.contains("## What it does"), "{} docs lack 'What it does'", i.code);
-        assert!(doc.contains("## Why is this bad?"), "{} docs lack 'Why is this bad?'", i.code);
-        assert!(!i.summary.ends_with('.'), "{} summary ends with a full stop", i.code);
+        assert!(
+            doc.contains("## What it does"),
+            "{} docs lack 'What it does'",
+            i.code
+        );
+        assert!(
+            doc.contains("## Why is this bad?"),
+            "{} docs lack 'Why is this bad?'",
+            i.code
+        );
+        assert!(
+            !i.summary.ends_with('.'),
+            "{} summary ends with a full stop",
+            i.code
+        );
     }
     let mut sorted: Vec<_> = ekslint_rules::RULES.iter().map(|r| r.info().code).collect();
     sorted.sort();
@@ -31,9 +49,17 @@ fn generated_rule_docs_are_up_to_date() {
     let update = std::env::var_os("EKSLINT_UPDATE_DOCS").is_some();
     let mut pages: Vec<(String, String)> = ekslint_rules::RULES
         .iter()
-        .map(|r| (format!("docs/rules/{}.md", r.info().code), ekslint_rules::docs::markdown(r.info())))
+        .map(|r| {
+            (
+                format!("docs/rules/{}.md", r.info().code),
+                ekslint_rules::docs::markdown(r.info()),
+            )
+        })
         .collect();
-    pages.push(("docs/rules/README.md".to_string(), ekslint_rules::docs::index()));
+    pages.push((
+        "docs/rules/README.md".to_string(),
+        ekslint_rules::docs::index(),
+    ));
     let mut stale = Vec::new();
     for (path, want) in &pages {
         let have = std::fs::read_to_string(path).unwrap_or_default();
@@ -50,5 +76,8 @@ fn generated_rule_docs_are_up_to_date() {
         let p = format!("docs/rules/{}", e.unwrap().file_name().to_string_lossy());
         assert!(expected.contains(&p), "{p} belongs to no rule; delete it");
     }
-    assert!(stale.is_empty(), "stale docs (run `EKSLINT_UPDATE_DOCS=1 cargo test --test registry`): {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "stale docs (run `EKSLINT_UPDATE_DOCS=1 cargo test --test registry`): {stale:?}"
+    );
 }

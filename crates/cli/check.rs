@@ -58,8 +58,10 @@ fn render_config_error(err: &ConfigError) {
     if let Some(h) = &err.help {
         diag = diag.with_help(h.clone());
     }
-    let report = miette::Report::new(diag)
-        .with_source_code(miette::NamedSource::new(src.path.clone(), src.text.to_string()));
+    let report = miette::Report::new(diag).with_source_code(miette::NamedSource::new(
+        src.path.clone(),
+        src.text.to_string(),
+    ));
     eprintln!("{report:?}");
 }
 
@@ -76,7 +78,8 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
-    let settings = match Settings::build(&config, &overrides, &ekslint_rules::version::today_utc()) {
+    let settings = match Settings::build(&config, &overrides, &ekslint_rules::version::today_utc())
+    {
         Ok(s) => s,
         Err(e) => {
             render_config_error(&e);
@@ -116,7 +119,10 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     } else {
         None
     };
-    let stdin_name = args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".to_string());
+    let stdin_name = args
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| "<stdin>".to_string());
 
     let results: Vec<Result<FileOutput, Notification>> = pool.install(|| {
         inputs
@@ -154,8 +160,12 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         Color::Never => false,
         Color::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
     };
-    let sarif = ekslint_report::SarifOptions::with_root(args.sarif_root.clone().unwrap_or_else(|| PathBuf::from(".")))
-        .map_err(|e| format!("--sarif-root: {e}"))?;
+    let sarif = ekslint_report::SarifOptions::with_root(
+        args.sarif_root
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(".")),
+    )
+    .map_err(|e| format!("--sarif-root: {e}"))?;
     let options = RenderOptions {
         human: ekslint_report::HumanOptions {
             color,
@@ -207,14 +217,17 @@ fn write_output(
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             let w = f(&mut out).map_err(|e| format!("cannot write the report: {e}"))?;
-            out.flush().map_err(|e| format!("cannot write the report: {e}"))?;
+            out.flush()
+                .map_err(|e| format!("cannot write the report: {e}"))?;
             Ok(w)
         }
         Some(p) => {
-            let file = std::fs::File::create(p).map_err(|e| format!("cannot create {}: {e}", p.display()))?;
+            let file = std::fs::File::create(p)
+                .map_err(|e| format!("cannot create {}: {e}", p.display()))?;
             let mut out = std::io::BufWriter::new(file);
             let w = f(&mut out).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
-            out.flush().map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+            out.flush()
+                .map_err(|e| format!("cannot write {}: {e}", p.display()))?;
             Ok(w)
         }
     }
@@ -237,15 +250,26 @@ fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
 
 /// Parse and lint one file's bytes. Undecodable bytes become a YAML001 finding on a lossy copy.
 fn lint_bytes(name: &str, bytes: Vec<u8>, is_stdin: bool, settings: &Settings) -> FileOutput {
-    let format = if is_stdin && !name.to_ascii_lowercase().ends_with(".json") && !name.ends_with(".yaml") {
-        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-        if first == Some(&b'{') { Format::Json } else { Format::from_path(name) }
-    } else {
-        Format::from_path(name)
-    };
+    let format =
+        if is_stdin && !name.to_ascii_lowercase().ends_with(".json") && !name.ends_with(".yaml") {
+            let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+            if first == Some(&b'{') {
+                Format::Json
+            } else {
+                Format::from_path(name)
+            }
+        } else {
+            Format::from_path(name)
+        };
     let parsed: ParsedFile = match ekslint_manifest::decode(bytes) {
-        Ok(text) => ekslint_manifest::parse(Arc::new(SourceFile::new(name, text)), format, &settings.limits),
-        Err((problem, text)) => ekslint_manifest::unparsed(Arc::new(SourceFile::new(name, text)), problem),
+        Ok(text) => ekslint_manifest::parse(
+            Arc::new(SourceFile::new(name, text)),
+            format,
+            &settings.limits,
+        ),
+        Err((problem, text)) => {
+            ekslint_manifest::unparsed(Arc::new(SourceFile::new(name, text)), problem)
+        }
     };
     ekslint_rules::lint_file(&parsed, settings)
 }

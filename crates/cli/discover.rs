@@ -78,7 +78,13 @@ pub fn discover(paths: &[PathBuf], threads: usize) -> (Vec<Input>, Vec<Notificat
                 ignore::WalkState::Continue
             })
         });
-        inputs.extend(found.into_inner().expect("not poisoned").into_iter().map(Input::File));
+        inputs.extend(
+            found
+                .into_inner()
+                .expect("not poisoned")
+                .into_iter()
+                .map(Input::File),
+        );
         for err in errors.into_inner().expect("not poisoned") {
             notes.push(walk_error(&err));
         }
@@ -98,12 +104,16 @@ fn walk_error(err: &ignore::Error) -> Notification {
                 path = Some(display(p));
                 e = err;
             }
-            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => e = err,
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                e = err
+            }
             _ => break,
         }
     }
     let message = match e {
-        ignore::Error::Loop { child, .. } => format!("symbolic link loop at {}: not followed", display(child)),
+        ignore::Error::Loop { child, .. } => {
+            format!("symbolic link loop at {}: not followed", display(child))
+        }
         other => format!("cannot read: {other}"),
     };
     Notification {

@@ -16,12 +16,25 @@ pub fn rules(args: RulesArgs) -> ExitCode {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&v).expect("serialisable"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).expect("serialisable")
+        );
         return ExitCode::SUCCESS;
     }
-    println!("{:<8} {:<22} {:<8} {:<9} SUMMARY", "CODE", "NAME", "SEVERITY", "FIXABLE");
+    println!(
+        "{:<8} {:<22} {:<8} {:<9} SUMMARY",
+        "CODE", "NAME", "SEVERITY", "FIXABLE"
+    );
     for r in rules {
-        println!("{:<8} {:<22} {:<8} {:<9} {}", r.code, r.name, r.severity.as_str(), r.fix.as_str(), r.summary);
+        println!(
+            "{:<8} {:<22} {:<8} {:<9} {}",
+            r.code,
+            r.name,
+            r.severity.as_str(),
+            r.fix.as_str(),
+            r.summary
+        );
     }
     ExitCode::SUCCESS
 }

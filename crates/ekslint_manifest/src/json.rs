@@ -9,8 +9,17 @@ use crate::tree::{Entry, Node, NodeId, NodeKind, Scalar, ScalarStyle, ScalarTag,
 use crate::{Document, Limits, Problem, ProblemKind};
 
 enum Frame {
-    Arr { items: Vec<NodeId>, start: u32, weight: u32 },
-    Obj { entries: Vec<Entry>, key: Option<NodeId>, start: u32, weight: u32 },
+    Arr {
+        items: Vec<NodeId>,
+        start: u32,
+        weight: u32,
+    },
+    Obj {
+        entries: Vec<Entry>,
+        key: Option<NodeId>,
+        start: u32,
+        weight: u32,
+    },
 }
 
 struct P<'a> {
@@ -125,7 +134,10 @@ impl P<'_> {
 
     fn unexpected(&self, expected: &str) -> Problem {
         match self.text[self.i.min(self.text.len())..].chars().next() {
-            None => self.err(self.i, format!("unexpected end of JSON, expected {expected}")),
+            None => self.err(
+                self.i,
+                format!("unexpected end of JSON, expected {expected}"),
+            ),
             Some(c) => self.err(self.i, format!("unexpected `{c}`, expected {expected}")),
         }
     }
@@ -135,7 +147,10 @@ impl P<'_> {
         loop {
             self.skip_ws();
             // Inside an object and expecting a key.
-            if let Some(Frame::Obj { key: None, entries, .. }) = stack.last() {
+            if let Some(Frame::Obj {
+                key: None, entries, ..
+            }) = stack.last()
+            {
                 let first = entries.is_empty();
                 if self.b.get(self.i) == Some(&b'}') && first {
                     // handled below as a close
@@ -183,9 +198,18 @@ impl P<'_> {
                         }))
                     } else {
                         stack.push(if open == b'{' {
-                            Frame::Obj { entries: Vec::new(), key: None, start, weight: 1 }
+                            Frame::Obj {
+                                entries: Vec::new(),
+                                key: None,
+                                start,
+                                weight: 1,
+                            }
                         } else {
-                            Frame::Arr { items: Vec::new(), start, weight: 1 }
+                            Frame::Arr {
+                                items: Vec::new(),
+                                start,
+                                weight: 1,
+                            }
                         });
                         None
                     }
@@ -205,9 +229,18 @@ impl P<'_> {
                         items.push(node);
                         *weight = weight.saturating_add(w);
                     }
-                    Frame::Obj { entries, key, weight, .. } => {
+                    Frame::Obj {
+                        entries,
+                        key,
+                        weight,
+                        ..
+                    } => {
                         let k = key.take().expect("key parsed before value");
-                        entries.push(Entry { key: k, value: node, merged: false });
+                        entries.push(Entry {
+                            key: k,
+                            value: node,
+                            merged: false,
+                        });
                         *weight = weight.saturating_add(w + 1);
                     }
                 }
@@ -223,8 +256,17 @@ impl P<'_> {
                         self.i += 1;
                         let frame = stack.pop().expect("frame present");
                         let (kind, start, weight) = match frame {
-                            Frame::Arr { items, start, weight } => (NodeKind::Seq(items), start, weight),
-                            Frame::Obj { entries, start, weight, .. } => (NodeKind::Map(entries), start, weight),
+                            Frame::Arr {
+                                items,
+                                start,
+                                weight,
+                            } => (NodeKind::Seq(items), start, weight),
+                            Frame::Obj {
+                                entries,
+                                start,
+                                weight,
+                                ..
+                            } => (NodeKind::Map(entries), start, weight),
                         };
                         node = self.tree.push(Node {
                             kind,
@@ -274,7 +316,11 @@ impl P<'_> {
                             {
                                 self.i += 2;
                                 let lo = self.hex4()?;
-                                char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF))
+                                char::from_u32(
+                                    0x10000
+                                        + ((hi - 0xD800) << 10)
+                                        + (lo.wrapping_sub(0xDC00) & 0x3FF),
+                                )
                             } else {
                                 char::from_u32(hi)
                             };
@@ -307,7 +353,8 @@ impl P<'_> {
 
     fn hex4(&mut self) -> PResult<u32> {
         let digits = self.text.get(self.i..self.i + 4).unwrap_or("");
-        let v = u32::from_str_radix(digits, 16).map_err(|_| self.err(self.i, "invalid \\u escape"))?;
+        let v =
+            u32::from_str_radix(digits, 16).map_err(|_| self.err(self.i, "invalid \\u escape"))?;
         self.i += 4;
         Ok(v)
     }
@@ -315,7 +362,10 @@ impl P<'_> {
     fn literal(&mut self) -> PResult<NodeId> {
         let start = self.i;
         while self.i < self.b.len()
-            && !matches!(self.b[self.i], b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r' | b':' | b'"' | b'[' | b'{')
+            && !matches!(
+                self.b[self.i],
+                b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r' | b':' | b'"' | b'[' | b'{'
+            )
         {
             self.i += 1;
         }
@@ -325,7 +375,10 @@ impl P<'_> {
             if word.is_empty() {
                 return Err(self.unexpected("a value"));
             }
-            return Err(self.err(start, format!("`{word}` is not a JSON value (strings need double quotes)")));
+            return Err(self.err(
+                start,
+                format!("`{word}` is not a JSON value (strings need double quotes)"),
+            ));
         }
         Ok(self.tree.push(Node {
             kind: NodeKind::Scalar(Scalar {

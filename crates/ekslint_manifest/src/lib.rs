@@ -169,7 +169,9 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (Problem, String)> {
             Problem {
                 kind: ProblemKind::Encoding,
                 span: Span::from_range(at..at),
-                message: format!("invalid UTF-8 at byte offset {at}; Kubernetes manifests must be UTF-8"),
+                message: format!(
+                    "invalid UTF-8 at byte offset {at}; Kubernetes manifests must be UTF-8"
+                ),
             },
             lossy,
         )
@@ -238,9 +240,26 @@ pub fn parse_str(path: &str, text: &str) -> ParsedFile {
 /// values, as in Argo Workflows or Prometheus rules, is not a Helm template.
 pub fn detect_helm(text: &str) -> Option<HelmTemplate> {
     const HEADS: &[&str] = &[
-        ".Values", ".Release", ".Chart", ".Capabilities", ".Files", ".Template", "include ",
-        "template ", "if ", "else", "end", "range ", "with ", "define ", "toYaml", "tpl ",
-        "required ", "default ", "printf ", "/*",
+        ".Values",
+        ".Release",
+        ".Chart",
+        ".Capabilities",
+        ".Files",
+        ".Template",
+        "include ",
+        "template ",
+        "if ",
+        "else",
+        "end",
+        "range ",
+        "with ",
+        "define ",
+        "toYaml",
+        "tpl ",
+        "required ",
+        "default ",
+        "printf ",
+        "/*",
     ];
     let mut rest = text;
     let mut base = 0usize;

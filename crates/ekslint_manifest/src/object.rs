@@ -1,9 +1,9 @@
 //! The Kubernetes object view of a document: identity fields with spans, `List`s unwrapped, and
 //! the pod spec of every workload kind behind one accessor.
 
+use crate::Document;
 use crate::span::Span;
 use crate::tree::{NodeId, Tree};
-use crate::Document;
 
 /// A string field of an object: its key's span, its value's span and node.
 #[derive(Clone, Copy, Debug)]
@@ -96,7 +96,11 @@ impl Object {
     /// The pod template path of a workload kind, relative to the object.
     pub fn pod_template_path(kind: &str) -> Option<&'static [&'static str]> {
         Some(match kind {
-            "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job"
+            "Deployment"
+            | "StatefulSet"
+            | "DaemonSet"
+            | "ReplicaSet"
+            | "Job"
             | "ReplicationController" => &["spec", "template"],
             "CronJob" => &["spec", "jobTemplate", "spec", "template"],
             _ => return None,

@@ -72,10 +72,7 @@ pub(crate) fn load(text: &str, limits: &Limits) -> crate::Loaded {
             None => break,
             Some(Err(e)) => Abandon(loader.scan_problem(&e)),
             Some(Ok((event, span))) => {
-                let span = span
-                    .byte_range()
-                    .map(Span::from_range)
-                    .unwrap_or_default();
+                let span = span.byte_range().map(Span::from_range).unwrap_or_default();
                 match loader.event(event, span) {
                     Ok(()) => continue,
                     Err(a) => a,
@@ -117,9 +114,15 @@ pub(crate) fn load(text: &str, limits: &Limits) -> crate::Loaded {
 
 impl Loader<'_> {
     fn has_more_after_last(&self, text: &str) -> bool {
-        let end = self.documents.last().map(|d| d.span.end as usize).unwrap_or(0);
-        text.get(end..)
-            .is_some_and(|rest| rest.lines().any(|l| !l.trim().is_empty() && l.trim() != "---"))
+        let end = self
+            .documents
+            .last()
+            .map(|d| d.span.end as usize)
+            .unwrap_or(0);
+        text.get(end..).is_some_and(|rest| {
+            rest.lines()
+                .any(|l| !l.trim().is_empty() && l.trim() != "---")
+        })
     }
 
     fn scan_problem(&self, e: &ScanError) -> Problem {
@@ -140,7 +143,10 @@ impl Loader<'_> {
     }
 
     fn abandon_document(&mut self, problem: Problem) {
-        let start = self.doc_start.unwrap_or(problem.span.start).min(problem.span.start);
+        let start = self
+            .doc_start
+            .unwrap_or(problem.span.start)
+            .min(problem.span.start);
         let end = problem.span.end;
         self.stack.clear();
         self.anchors.clear();
@@ -235,7 +241,9 @@ impl Loader<'_> {
                 self.add(id)?;
             }
             Event::UnresolvedAlias(name) => {
-                let message = format!("unknown anchor `{name}`: no `&{name}` is defined before this alias in the document");
+                let message = format!(
+                    "unknown anchor `{name}`: no `&{name}` is defined before this alias in the document"
+                );
                 let id = self.invalid(span, message);
                 self.add(id)?;
             }
@@ -396,10 +404,7 @@ impl Loader<'_> {
                         continue;
                     };
                     if seen.insert(k.into()) {
-                        explicit.push(Entry {
-                            merged: true,
-                            ..*e
-                        });
+                        explicit.push(Entry { merged: true, ..*e });
                     }
                 }
             }

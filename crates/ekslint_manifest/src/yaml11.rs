@@ -152,7 +152,9 @@ fn is_yaml_float(s: &str) -> bool {
 /// underscores.
 pub fn yaml11_surprise(text: &str) -> bool {
     match resolve_plain(text) {
-        Resolved::Bool(_) => !matches!(text, "true" | "True" | "TRUE" | "false" | "False" | "FALSE"),
+        Resolved::Bool(_) => {
+            !matches!(text, "true" | "True" | "TRUE" | "false" | "False" | "FALSE")
+        }
         Resolved::Int(_) => {
             let t = text.trim_start_matches(['-', '+']);
             text.contains('_')

@@ -1,6 +1,6 @@
 use ekslint_manifest::{ObjectKind, ProblemKind, parse_str};
 
-fn slice<'a>(text: &'a str, span: ekslint_manifest::Span) -> &'a str {
+fn slice(text: &str, span: ekslint_manifest::Span) -> &str {
     &text[span.range()]
 }
 
@@ -39,7 +39,11 @@ fn a_broken_document_does_not_hide_the_others() {
     let p = &f.problems[0];
     assert_eq!(p.kind, ProblemKind::Syntax);
     let lc = f.source.line_col(p.span.start);
-    assert!(lc.line >= 5 && lc.line <= 6, "error at {lc:?}: {}", p.message);
+    assert!(
+        lc.line >= 5 && lc.line <= 6,
+        "error at {lc:?}: {}",
+        p.message
+    );
 }
 
 #[test]
@@ -53,7 +57,10 @@ fn duplicate_keys_keep_both_spans_and_last_wins() {
     assert_eq!(first.start, 0);
     assert_eq!(dup.span.start, 10);
     let root = f.documents[0].root.unwrap();
-    assert_eq!(f.tree.scalar_text(f.tree.get(root, "a").unwrap()), Some("3"));
+    assert_eq!(
+        f.tree.scalar_text(f.tree.get(root, "a").unwrap()),
+        Some("3")
+    );
 }
 
 #[test]
@@ -123,10 +130,7 @@ fn json_has_spans_and_errors_with_positions() {
     let o = &f.objects[0];
     assert_eq!(slice(text, o.kind.unwrap().value), "\"Pod\"");
     let n = o.get(&f.tree, &["spec", "n"]).unwrap();
-    assert_eq!(
-        f.tree.to_json(n),
-        serde_json::json!([1, 2.5, true, null])
-    );
+    assert_eq!(f.tree.to_json(n), serde_json::json!([1, 2.5, true, null]));
     let bad = parse_str("b.json", "{\"a\": 1,\n \"b\": tru}\n");
     assert_eq!(bad.problems.len(), 1);
     let lc = bad.source.line_col(bad.problems[0].span.start);

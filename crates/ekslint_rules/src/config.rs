@@ -56,7 +56,14 @@ pub struct Config {
     pub fail_on: Option<Severity>,
 }
 
-const KEYS: &[&str] = &["target-version", "select", "ignore", "severity", "per-file-ignores", "fail-on"];
+const KEYS: &[&str] = &[
+    "target-version",
+    "select",
+    "ignore",
+    "severity",
+    "per-file-ignores",
+    "fail-on",
+];
 
 /// `.ekslint.yaml` in `start` or the nearest parent directory.
 pub fn find(start: &Path) -> Option<PathBuf> {
@@ -91,7 +98,11 @@ pub fn parse(path: &str, text: &str, dir: PathBuf) -> Result<Config, ConfigError
     let file = ekslint_manifest::parse_str(path, text);
     let src = file.source.clone();
     if let Some(p) = file.problems.first() {
-        return Err(ConfigError::at(&src, p.span, format!("invalid YAML in config: {}", p.message)));
+        return Err(ConfigError::at(
+            &src,
+            p.span,
+            format!("invalid YAML in config: {}", p.message),
+        ));
     }
     let mut config = Config {
         source: Some(src.clone()),
@@ -106,7 +117,11 @@ pub fn parse(path: &str, text: &str, dir: PathBuf) -> Result<Config, ConfigError
         return Ok(config);
     }
     let Some(entries) = tree.entries(root) else {
-        return Err(ConfigError::at(&src, tree.span(root), "the config must be a map of settings"));
+        return Err(ConfigError::at(
+            &src,
+            tree.span(root),
+            "the config must be a map of settings",
+        ));
     };
     for e in entries {
         let key = tree.scalar_text(e.key).unwrap_or("");
@@ -126,7 +141,11 @@ pub fn parse(path: &str, text: &str, dir: PathBuf) -> Result<Config, ConfigError
             }
             "severity" => {
                 let Some(map) = tree.entries(v) else {
-                    return Err(ConfigError::at(&src, tree.span(v), "`severity` must map rule codes to error, warning or info"));
+                    return Err(ConfigError::at(
+                        &src,
+                        tree.span(v),
+                        "`severity` must map rule codes to error, warning or info",
+                    ));
                 };
                 for se in map {
                     let code = scalar_string(tree, se.key, &src, "severity")?;
@@ -137,22 +156,35 @@ pub fn parse(path: &str, text: &str, dir: PathBuf) -> Result<Config, ConfigError
             }
             "per-file-ignores" => {
                 let Some(map) = tree.entries(v) else {
-                    return Err(ConfigError::at(&src, tree.span(v), "`per-file-ignores` must map file globs to lists of rule codes"));
+                    return Err(ConfigError::at(
+                        &src,
+                        tree.span(v),
+                        "`per-file-ignores` must map file globs to lists of rule codes",
+                    ));
                 };
                 for pe in map {
                     let glob = scalar_string(tree, pe.key, &src, "per-file-ignores")?;
                     if let Err(err) = globset::Glob::new(&glob.value) {
-                        return Err(ConfigError::at(&src, glob.span, format!("invalid glob `{}`: {err}", glob.value)));
+                        return Err(ConfigError::at(
+                            &src,
+                            glob.span,
+                            format!("invalid glob `{}`: {err}", glob.value),
+                        ));
                     }
                     let codes = string_list(tree, pe.value, &src, "per-file-ignores")?;
                     config.per_file_ignores.push((glob, codes));
                 }
             }
             _ => {
-                let near = KEYS.iter().min_by_key(|k| crate::selector::edit_distance(key, k)).copied();
+                let near = KEYS
+                    .iter()
+                    .min_by_key(|k| crate::selector::edit_distance(key, k))
+                    .copied();
                 let mut err = ConfigError::at(&src, kspan, format!("unknown setting `{key}`"));
                 err = match near {
-                    Some(n) if crate::selector::edit_distance(key, n) <= 3 => err.help(format!("did you mean `{n}`?")),
+                    Some(n) if crate::selector::edit_distance(key, n) <= 3 => {
+                        err.help(format!("did you mean `{n}`?"))
+                    }
                     _ => err.help(format!("known settings: {}", KEYS.join(", "))),
                 };
                 return Err(err);
@@ -186,25 +218,50 @@ fn check_selector(s: &Spanned<String>, src: &Arc<SourceFile>) -> Result<(), Conf
 
 fn parse_severity(s: &Spanned<String>, src: &Arc<SourceFile>) -> Result<Severity, ConfigError> {
     Severity::parse(&s.value).ok_or_else(|| {
-        ConfigError::at(src, s.span, format!("`{}` is not a severity", s.value)).help("use error, warning or info")
+        ConfigError::at(src, s.span, format!("`{}` is not a severity", s.value))
+            .help("use error, warning or info")
     })
 }
 
-fn scalar_string(tree: &Tree, node: NodeId, src: &Arc<SourceFile>, what: &str) -> Result<Spanned<String>, ConfigError> {
+fn scalar_string(
+    tree: &Tree,
+    node: NodeId,
+    src: &Arc<SourceFile>,
+    what: &str,
+) -> Result<Spanned<String>, ConfigError> {
     match tree.scalar_text(node) {
         Some(s) => Ok(Spanned {
             value: s.to_string(),
             span: tree.span(node),
         }),
-        None => Err(ConfigError::at(src, tree.span(node), format!("`{what}` expects a single value here, not a {}", tree.type_name(node)))),
+        None => Err(ConfigError::at(
+            src,
+            tree.span(node),
+            format!(
+                "`{what}` expects a single value here, not a {}",
+                tree.type_name(node)
+            ),
+        )),
     }
 }
 
-fn string_list(tree: &Tree, node: NodeId, src: &Arc<SourceFile>, what: &str) -> Result<Vec<Spanned<String>>, ConfigError> {
+fn string_list(
+    tree: &Tree,
+    node: NodeId,
+    src: &Arc<SourceFile>,
+    what: &str,
+) -> Result<Vec<Spanned<String>>, ConfigError> {
     match tree.items(node) {
-        Some(items) => items.iter().map(|&i| scalar_string(tree, i, src, what)).collect(),
+        Some(items) => items
+            .iter()
+            .map(|&i| scalar_string(tree, i, src, what))
+            .collect(),
         None if tree.scalar(node).is_some() => Ok(vec![scalar_string(tree, node, src, what)?]),
-        None => Err(ConfigError::at(src, tree.span(node), format!("`{what}` expects a list of rule codes"))),
+        None => Err(ConfigError::at(
+            src,
+            tree.span(node),
+            format!("`{what}` expects a list of rule codes"),
+        )),
     }
 }
 
@@ -225,7 +282,12 @@ mod tests {
 
     #[test]
     fn errors_point_at_the_offending_text() {
-        let err = parse("c.yaml", "target-version: 1.30\nselct: [API]\n", PathBuf::new()).unwrap_err();
+        let err = parse(
+            "c.yaml",
+            "target-version: 1.30\nselct: [API]\n",
+            PathBuf::new(),
+        )
+        .unwrap_err();
         assert_eq!(err.span, Span::new(21, 26));
         assert!(err.help.unwrap().contains("select"));
         let err = parse("c.yaml", "ignore: [API01]\n", PathBuf::new()).unwrap_err();

@@ -56,7 +56,12 @@ pub struct SetCtx<'a> {
 }
 
 impl SetCtx<'_> {
-    pub fn report(&mut self, file: Arc<SourceFile>, span: Span, message: impl Into<String>) -> &mut Finding {
+    pub fn report(
+        &mut self,
+        file: Arc<SourceFile>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Finding {
         self.findings.push(Finding {
             rule: self.rule,
             severity: self.severity,

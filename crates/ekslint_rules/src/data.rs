@@ -10,7 +10,11 @@ pub fn load_yaml<T: DeserializeOwned>(path: &str, text: &str) -> T {
         let lc = file.source.line_col(p.span.start);
         panic!("{path}:{}:{}: {}", lc.line, lc.column, p.message);
     }
-    let root = file.documents.first().and_then(|d| d.root).unwrap_or_else(|| panic!("{path} is empty"));
+    let root = file
+        .documents
+        .first()
+        .and_then(|d| d.root)
+        .unwrap_or_else(|| panic!("{path} is empty"));
     let value = file.tree.to_json(root);
     serde_json::from_value(value).unwrap_or_else(|e| panic!("{path}: {e}"))
 }

@@ -52,13 +52,19 @@ impl Settings {
     pub fn only(target: KubeVersion, selectors: &[&str]) -> Settings {
         let mut s = Settings::new(target);
         for (i, r) in RULES.iter().enumerate() {
-            s.enabled[i] = selectors.iter().any(|sel| crate::selector::matches(sel, r.info()));
+            s.enabled[i] = selectors
+                .iter()
+                .any(|sel| crate::selector::matches(sel, r.info()));
         }
         s
     }
 
     /// Combine the config file and command-line overrides.
-    pub fn build(config: &Config, overrides: &Overrides, today: &str) -> Result<Settings, ConfigError> {
+    pub fn build(
+        config: &Config,
+        overrides: &Overrides,
+        today: &str,
+    ) -> Result<Settings, ConfigError> {
         let plain_err = |message: String| ConfigError {
             source: None,
             span: Default::default(),
@@ -66,13 +72,16 @@ impl Settings {
             help: None,
         };
         let target = match (&overrides.target, &config.target_version) {
-            (Some(t), _) => version::resolve_target(t, today).map_err(|m| plain_err(format!("--target-version: {m}")))?,
-            (None, Some(t)) => version::resolve_target(&t.value, today).map_err(|m| ConfigError {
-                source: config.source.clone(),
-                span: t.span,
-                message: m,
-                help: None,
-            })?,
+            (Some(t), _) => version::resolve_target(t, today)
+                .map_err(|m| plain_err(format!("--target-version: {m}")))?,
+            (None, Some(t)) => {
+                version::resolve_target(&t.value, today).map_err(|m| ConfigError {
+                    source: config.source.clone(),
+                    span: t.span,
+                    message: m,
+                    help: None,
+                })?
+            }
             (None, None) => version::default_target(today),
         };
         for s in overrides.select.iter().flatten().chain(&overrides.ignore) {
@@ -110,14 +119,19 @@ impl Settings {
             let m = Glob::new(&glob.value)
                 .map_err(|e| plain_err(e.to_string()))?
                 .compile_matcher();
-            settings.per_file.push((m, codes.iter().map(|c| c.value.clone()).collect()));
+            settings
+                .per_file
+                .push((m, codes.iter().map(|c| c.value.clone()).collect()));
         }
         settings.base_dir = config.dir.clone();
         Ok(settings)
     }
 
     pub fn severity_of(&self, rule: &RuleInfo) -> Severity {
-        self.severity.get(rule.code).copied().unwrap_or(rule.severity)
+        self.severity
+            .get(rule.code)
+            .copied()
+            .unwrap_or(rule.severity)
     }
 
     /// Which rules run on this path (per-file-ignores applied).
@@ -188,7 +202,11 @@ pub fn lint_file(file: &ParsedFile, settings: &Settings) -> FileOutput {
     let mut findings = ctx.findings;
     let mut sup_findings = Vec::new();
     let directives = suppress::collect(file, &mut sup_findings);
-    findings.extend(sup_findings.into_iter().filter(|f| enabled_code(&enabled, f.rule)));
+    findings.extend(
+        sup_findings
+            .into_iter()
+            .filter(|f| enabled_code(&enabled, f.rule)),
+    );
     let facts = file
         .objects
         .iter()
@@ -233,7 +251,11 @@ fn enabled_code(enabled: &[bool], rule: &RuleInfo) -> bool {
 }
 
 /// Run the per-set checks, apply suppressions, and sort: the finished report.
-pub fn finish(mut outputs: Vec<FileOutput>, notifications: Vec<Notification>, settings: &Settings) -> Report {
+pub fn finish(
+    mut outputs: Vec<FileOutput>,
+    notifications: Vec<Notification>,
+    settings: &Settings,
+) -> Report {
     let mut stats = Stats::default();
     let mut index = SetIndex::default();
     for o in &mut outputs {

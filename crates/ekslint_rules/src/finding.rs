@@ -69,7 +69,12 @@ impl Finding {
     }
 
     /// A related location in another file (or the same file, when passed).
-    pub fn related(&mut self, file: Arc<SourceFile>, span: Span, text: impl Into<String>) -> &mut Self {
+    pub fn related(
+        &mut self,
+        file: Arc<SourceFile>,
+        span: Span,
+        text: impl Into<String>,
+    ) -> &mut Self {
         self.labels.push(Label {
             file: Some(file),
             span,
@@ -142,6 +147,9 @@ pub struct Report {
 
 impl Report {
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 }

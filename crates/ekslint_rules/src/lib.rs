@@ -17,9 +17,9 @@ pub mod index;
 pub mod version;
 
 pub use version::KubeVersion;
-pub mod rules;
 pub mod config;
 pub mod engine;
+pub mod rules;
 pub mod selector;
 pub mod suppress;
 

@@ -8,7 +8,9 @@ pub fn matches(selector: &str, rule: &RuleInfo) -> bool {
     let s = selector.trim();
     s.eq_ignore_ascii_case("ALL")
         || rule.name == s
-        || rule.code.len() >= s.len() && rule.code[..s.len()].eq_ignore_ascii_case(s) && !s.is_empty()
+        || rule.code.len() >= s.len()
+            && rule.code[..s.len()].eq_ignore_ascii_case(s)
+            && !s.is_empty()
 }
 
 /// True when a selector selects at least one rule.
@@ -35,7 +37,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }

@@ -74,8 +74,11 @@ pub fn collect(file: &ParsedFile, findings: &mut Vec<Finding>) -> FileDirectives
     let mut directives = Vec::new();
     for c in &file.comments {
         let body = c.text.trim_start();
-        let Some(rest) = body.strip_prefix("ekslint:") else { continue };
-        let rest_start = c.span.start + 1 + (c.text.len() - body.len()) as u32 + "ekslint:".len() as u32;
+        let Some(rest) = body.strip_prefix("ekslint:") else {
+            continue;
+        };
+        let rest_start =
+            c.span.start + 1 + (c.text.len() - body.len()) as u32 + "ekslint:".len() as u32;
         let trimmed = rest.trim_start();
         let rest_start = rest_start + (rest.len() - trimmed.len()) as u32;
         let (file_scope, after) = if let Some(a) = trimmed.strip_prefix("ignore-file[") {
@@ -84,17 +87,18 @@ pub fn collect(file: &ParsedFile, findings: &mut Vec<Finding>) -> FileDirectives
             (false, a)
         } else {
             findings.push(sup_finding(
-                &UnknownSuppression.info(),
+                UnknownSuppression.info(),
                 file,
                 c.span,
-                "malformed `# ekslint:` comment: expected `ignore[CODE]` or `ignore-file[CODE]`".into(),
+                "malformed `# ekslint:` comment: expected `ignore[CODE]` or `ignore-file[CODE]`"
+                    .into(),
                 "write `# ekslint: ignore[API001] reason` or `# ekslint: ignore-file[API001]`",
             ));
             continue;
         };
         let Some(close) = after.find(']') else {
             findings.push(sup_finding(
-                &UnknownSuppression.info(),
+                UnknownSuppression.info(),
                 file,
                 c.span,
                 "malformed `# ekslint:` comment: missing `]`".into(),
@@ -129,16 +133,26 @@ pub fn collect(file: &ParsedFile, findings: &mut Vec<Finding>) -> FileDirectives
     }
     for obj in &file.objects {
         let tree = &file.tree;
-        let Some(v) = obj.annotation(tree, ANNOTATION) else { continue };
-        let Some(s) = tree.scalar_text(v) else { continue };
+        let Some(v) = obj.annotation(tree, ANNOTATION) else {
+            continue;
+        };
+        let Some(s) = tree.scalar_text(v) else {
+            continue;
+        };
         let span = tree.span(v);
         let raw = &text[span.range()];
         let codes = match raw.find(s) {
             Some(p) => codes_in(s, span.start + p as u32),
             // Escapes or folding changed the text: point every code at the whole value.
-            None => codes_in(s, 0).into_iter().map(|c| Code { span, ..c }).collect(),
+            None => codes_in(s, 0)
+                .into_iter()
+                .map(|c| Code { span, ..c })
+                .collect(),
         };
-        directives.push(Directive { scope: Scope::Object(obj.span), codes });
+        directives.push(Directive {
+            scope: Scope::Object(obj.span),
+            codes,
+        });
     }
     for d in &directives {
         for c in &d.codes {
@@ -148,10 +162,13 @@ pub fn collect(file: &ParsedFile, findings: &mut Vec<Finding>) -> FileDirectives
                     None => "use a rule code such as API001 or a name such as api-removed".into(),
                 };
                 findings.push(sup_finding(
-                    &UnknownSuppression.info(),
+                    UnknownSuppression.info(),
                     file,
                     c.span,
-                    format!("`{}` is not a rule code or name; this suppression does nothing", c.text),
+                    format!(
+                        "`{}` is not a rule code or name; this suppression does nothing",
+                        c.text
+                    ),
                     &help,
                 ));
             }
@@ -163,7 +180,13 @@ pub fn collect(file: &ParsedFile, findings: &mut Vec<Finding>) -> FileDirectives
     }
 }
 
-fn sup_finding(rule: &'static RuleInfo, file: &ParsedFile, span: Span, message: String, help: &str) -> Finding {
+fn sup_finding(
+    rule: &'static RuleInfo,
+    file: &ParsedFile,
+    span: Span,
+    message: String,
+    help: &str,
+) -> Finding {
     Finding {
         rule,
         severity: rule.severity,
@@ -179,8 +202,14 @@ fn sup_finding(rule: &'static RuleInfo, file: &ParsedFile, span: Span, message: 
 
 /// Drop suppressed findings (marking what was used) and report unused suppressions of enabled
 /// rules. `enabled(code)` says whether a rule ran on that file.
-pub fn apply(findings: &mut Vec<Finding>, dirs: &mut FileDirectives, enabled: &dyn Fn(&RuleInfo) -> bool) -> Vec<Finding> {
-    let Some(file) = dirs.file.clone() else { return Vec::new() };
+pub fn apply(
+    findings: &mut Vec<Finding>,
+    dirs: &mut FileDirectives,
+    enabled: &dyn Fn(&RuleInfo) -> bool,
+) -> Vec<Finding> {
+    let Some(file) = dirs.file.clone() else {
+        return Vec::new();
+    };
     findings.retain(|f| {
         if f.rule.family == crate::rule::Family::Sup {
             return true;
@@ -218,7 +247,10 @@ pub fn apply(findings: &mut Vec<Finding>, dirs: &mut FileDirectives, enabled: &d
                 severity: rule.severity,
                 file: file.clone(),
                 span: c.span,
-                message: format!("this suppression of {} ({}) matched no finding", r.code, r.name),
+                message: format!(
+                    "this suppression of {} ({}) matched no finding",
+                    r.code, r.name
+                ),
                 label: Some("unused".into()),
                 labels: Vec::new(),
                 help: Some("remove it".into()),

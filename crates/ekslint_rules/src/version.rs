@@ -28,7 +28,10 @@ impl KubeVersion {
         let mut parts = s.split('.');
         let major = parts.next()?.parse().ok()?;
         let minor_part = parts.next()?;
-        let digits: String = minor_part.chars().take_while(char::is_ascii_digit).collect();
+        let digits: String = minor_part
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
         if digits.is_empty() || digits.len() != minor_part.len() && parts.clone().next().is_some() {
             return None;
         }
@@ -71,7 +74,9 @@ pub fn eks_calendar() -> &'static EksCalendar {
 /// newest minor in the calendar when none is.
 pub fn default_target(today: &str) -> KubeVersion {
     let cal = eks_calendar();
-    let parse = |v: &EksVersion| KubeVersion::parse(&v.minor).expect("calendar minors are checked by tests");
+    let parse = |v: &EksVersion| {
+        KubeVersion::parse(&v.minor).expect("calendar minors are checked by tests")
+    };
     cal.versions
         .iter()
         .filter(|v| v.eks_release.as_str() <= today && today < v.end_standard.as_str())
@@ -141,7 +146,10 @@ mod tests {
         assert_eq!(KubeVersion::parse("1.33"), Some(KubeVersion::new(1, 33)));
         assert_eq!(KubeVersion::parse("v1.33"), Some(KubeVersion::new(1, 33)));
         assert_eq!(KubeVersion::parse("1.33.4"), Some(KubeVersion::new(1, 33)));
-        assert_eq!(KubeVersion::parse("v1.30.2-eks-1"), Some(KubeVersion::new(1, 30)));
+        assert_eq!(
+            KubeVersion::parse("v1.30.2-eks-1"),
+            Some(KubeVersion::new(1, 30))
+        );
         assert_eq!(KubeVersion::parse("1"), None);
         assert_eq!(KubeVersion::parse("1.x"), None);
         assert_eq!(KubeVersion::parse("latest"), None);
@@ -158,8 +166,14 @@ mod tests {
     fn default_target_follows_the_calendar() {
         assert_eq!(default_target("2026-11-22"), KubeVersion::new(1, 36));
         assert_eq!(default_target("2026-01-01"), KubeVersion::new(1, 34));
-        assert_eq!(resolve_target("eks-oldest-standard", "2026-11-22"), Ok(KubeVersion::new(1, 34)));
-        assert_eq!(resolve_target("eks-oldest-supported", "2026-11-22"), Ok(KubeVersion::new(1, 32)));
+        assert_eq!(
+            resolve_target("eks-oldest-standard", "2026-11-22"),
+            Ok(KubeVersion::new(1, 34))
+        );
+        assert_eq!(
+            resolve_target("eks-oldest-supported", "2026-11-22"),
+            Ok(KubeVersion::new(1, 32))
+        );
         assert!(resolve_target("lts", "2026-11-22").is_err());
     }
 
@@ -167,7 +181,11 @@ mod tests {
     fn calendar_rows_are_well_formed() {
         for v in &eks_calendar().versions {
             assert!(KubeVersion::parse(&v.minor).is_some(), "{}", v.minor);
-            assert!(v.eks_release < v.end_standard && v.end_standard < v.end_extended, "{}", v.minor);
+            assert!(
+                v.eks_release < v.end_standard && v.end_standard < v.end_extended,
+                "{}",
+                v.minor
+            );
         }
     }
 }

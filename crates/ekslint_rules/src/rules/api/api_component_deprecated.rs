@@ -29,7 +29,9 @@ declare_rule! {
 
 impl Rule for ApiComponentDeprecated {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
-        let Some((row, span)) = super::row_for(ctx, obj) else { return };
+        let Some((row, span)) = super::row_for(ctx, obj) else {
+            return;
+        };
         if row.is_kubernetes() {
             return;
         }

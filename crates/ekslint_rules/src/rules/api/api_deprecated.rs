@@ -29,11 +29,15 @@ declare_rule! {
 
 impl Rule for ApiDeprecated {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
-        let Some((row, span)) = super::row_for(ctx, obj) else { return };
+        let Some((row, span)) = super::row_for(ctx, obj) else {
+            return;
+        };
         if !row.is_kubernetes() {
             return;
         }
-        let Some(deprecated) = row.deprecated() else { return };
+        let Some(deprecated) = row.deprecated() else {
+            return;
+        };
         let target = ctx.target;
         if target < deprecated || row.removed().is_some_and(|r| target >= r) {
             return;

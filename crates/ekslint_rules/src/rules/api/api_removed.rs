@@ -39,7 +39,9 @@ declare_rule! {
 
 impl Rule for ApiRemoved {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
-        let Some((row, span)) = super::row_for(ctx, obj) else { return };
+        let Some((row, span)) = super::row_for(ctx, obj) else {
+            return;
+        };
         if !row.is_kubernetes() {
             return;
         }

@@ -11,7 +11,11 @@ use crate::context::FileCtx;
 use table::{ApiRow, FieldChange};
 
 /// The spans in `obj` that a field change labels, with the label text.
-pub(crate) fn field_labels(tree: &Tree, obj: &Object, changes: &[FieldChange]) -> Vec<(Span, String)> {
+pub(crate) fn field_labels(
+    tree: &Tree,
+    obj: &Object,
+    changes: &[FieldChange],
+) -> Vec<(Span, String)> {
     let mut out = Vec::new();
     for change in changes {
         let steps: Vec<&str> = change.path.split('.').collect();
@@ -26,7 +30,9 @@ pub(crate) fn field_labels(tree: &Tree, obj: &Object, changes: &[FieldChange]) -
             let mut next = Vec::new();
             let mut next_keys = Vec::new();
             for &n in &nodes {
-                let Some(e) = tree.get_entry(n, key) else { continue };
+                let Some(e) = tree.get_entry(n, key) else {
+                    continue;
+                };
                 if each {
                     for &item in tree.items(e.value).unwrap_or(&[]) {
                         next.push(item);
@@ -44,7 +50,10 @@ pub(crate) fn field_labels(tree: &Tree, obj: &Object, changes: &[FieldChange]) -
             match &change.missing {
                 Some(missing) => {
                     if tree.is_map(n) && tree.get(n, missing).is_none() {
-                        out.push((first_key_span(tree, n).unwrap_or(tree.span(n)), change.message.clone()));
+                        out.push((
+                            first_key_span(tree, n).unwrap_or(tree.span(n)),
+                            change.message.clone(),
+                        ));
                     }
                 }
                 None => out.push((key_span.unwrap_or(tree.span(n)), change.message.clone())),
@@ -73,7 +82,10 @@ pub(crate) fn row_for<'t>(ctx: &FileCtx<'_>, obj: &Object) -> Option<(&'t ApiRow
 pub(crate) fn help_text(row: &ApiRow) -> String {
     let mut help = match &row.replacement {
         Some(r) => format!("change `apiVersion` to `{r}`"),
-        None => format!("`{}` has no replacement API; remove it or use an alternative", row.kind),
+        None => format!(
+            "`{}` has no replacement API; remove it or use an alternative",
+            row.kind
+        ),
     };
     for n in &row.notes {
         help.push_str("\n- ");

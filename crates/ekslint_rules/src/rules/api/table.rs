@@ -65,8 +65,12 @@ impl ApiTable {
     pub fn get() -> &'static ApiTable {
         static TABLE: OnceLock<ApiTable> = OnceLock::new();
         TABLE.get_or_init(|| {
-            let file: TableFile = crate::data::load_yaml("rules/api/deprecated-apis.yaml", TABLE_YAML);
-            assert_eq!(file.schema_version, 1, "rules/api/deprecated-apis.yaml schema_version");
+            let file: TableFile =
+                crate::data::load_yaml("rules/api/deprecated-apis.yaml", TABLE_YAML);
+            assert_eq!(
+                file.schema_version, 1,
+                "rules/api/deprecated-apis.yaml schema_version"
+            );
             let mut by_key = HashMap::new();
             for (i, row) in file.apis.iter().enumerate() {
                 by_key.insert((row.api_version.clone(), row.kind.clone()), i);
@@ -74,7 +78,10 @@ impl ApiTable {
                     by_key.insert((row.api_version.clone(), lk.clone()), i);
                 }
             }
-            ApiTable { rows: file.apis, by_key }
+            ApiTable {
+                rows: file.apis,
+                by_key,
+            }
         })
     }
 
@@ -98,13 +105,33 @@ mod tests {
         assert!(t.rows.len() >= 100);
         let mut seen = std::collections::HashSet::new();
         for r in &t.rows {
-            assert!(seen.insert((&r.api_version, &r.kind)), "duplicate row {} {}", r.api_version, r.kind);
-            assert!(!r.upstream.is_empty(), "{} {} cites nothing", r.api_version, r.kind);
+            assert!(
+                seen.insert((&r.api_version, &r.kind)),
+                "duplicate row {} {}",
+                r.api_version,
+                r.kind
+            );
+            assert!(
+                !r.upstream.is_empty(),
+                "{} {} cites nothing",
+                r.api_version,
+                r.kind
+            );
             if r.is_kubernetes() {
                 if let (Some(d), Some(rm)) = (r.deprecated(), r.removed()) {
-                    assert!(d <= rm, "{} {}: removed before deprecated", r.api_version, r.kind);
+                    assert!(
+                        d <= rm,
+                        "{} {}: removed before deprecated",
+                        r.api_version,
+                        r.kind
+                    );
                 }
-                assert!(r.removed_in.is_none() || r.removed().is_some(), "{} {}", r.api_version, r.kind);
+                assert!(
+                    r.removed_in.is_none() || r.removed().is_some(),
+                    "{} {}",
+                    r.api_version,
+                    r.kind
+                );
             }
             for f in &r.fields {
                 assert!(!f.path.is_empty() && !f.message.is_empty());
@@ -114,6 +141,9 @@ mod tests {
         assert_eq!(ing.removed(), Some(KubeVersion::new(1, 22)));
         assert_eq!(ing.replacement.as_deref(), Some("networking.k8s.io/v1"));
         assert!(t.lookup("networking.k8s.io/v1", "Ingress").is_none());
-        assert!(t.lookup("rbac.authorization.k8s.io/v1beta1", "RoleList").is_some());
+        assert!(
+            t.lookup("rbac.authorization.k8s.io/v1beta1", "RoleList")
+                .is_some()
+        );
     }
 }

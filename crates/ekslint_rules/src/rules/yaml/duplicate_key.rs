@@ -39,10 +39,13 @@ impl Rule for DuplicateKey {
     fn check_file(&self, ctx: &mut FileCtx<'_>) {
         for p in &ctx.file.problems {
             if let ProblemKind::DuplicateKey { first } = p.kind {
-                ctx.report(p.span, format!("{}: the first one is silently dropped", p.message))
-                    .label("this value wins")
-                    .with_label(first, "first defined here, and dropped")
-                    .help("merge the two into one key");
+                ctx.report(
+                    p.span,
+                    format!("{}: the first one is silently dropped", p.message),
+                )
+                .label("this value wins")
+                .with_label(first, "first defined here, and dropped")
+                .help("merge the two into one key");
             }
         }
     }

@@ -28,7 +28,8 @@ impl Rule for InputLimit {
     fn check_file(&self, ctx: &mut FileCtx<'_>) {
         for p in &ctx.file.problems {
             if p.kind == ProblemKind::Limit {
-                ctx.report(p.span, p.message.clone()).label("limit reached here");
+                ctx.report(p.span, p.message.clone())
+                    .label("limit reached here");
             }
         }
     }

@@ -43,7 +43,11 @@ impl Rule for InvalidYaml {
                 continue;
             }
             let broken_doc = file.documents.iter().find(|d| d.problem == Some(i));
-            let what = if p.kind == ProblemKind::Encoding { "unreadable file" } else { "invalid YAML" };
+            let what = if p.kind == ProblemKind::Encoding {
+                "unreadable file"
+            } else {
+                "invalid YAML"
+            };
             let f = ctx.report(p.span, format!("{what}: {}", p.message));
             f.label("here");
             match broken_doc {
@@ -56,7 +60,9 @@ impl Rule for InvalidYaml {
                     f.help(h);
                 }
                 None if p.kind == ProblemKind::Encoding => {
-                    f.help("save the file as UTF-8, or exclude it with .gitignore or per-file-ignores");
+                    f.help(
+                        "save the file as UTF-8, or exclude it with .gitignore or per-file-ignores",
+                    );
                 }
                 None => {
                     f.help("Kubernetes cannot decode this document");

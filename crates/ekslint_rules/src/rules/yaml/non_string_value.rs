@@ -46,17 +46,26 @@ declare_rule! {
 }
 
 /// Maps of string values, relative to a metadata map.
-const META_MAPS: &[(&str, &str)] = &[("labels", "label value"), ("annotations", "annotation value")];
+const META_MAPS: &[(&str, &str)] = &[
+    ("labels", "label value"),
+    ("annotations", "annotation value"),
+];
 
 impl Rule for NonStringValue {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
         let mut targets: Vec<(NodeId, &'static str)> = Vec::new();
-        let string_map = |map: Option<NodeId>, what: &'static str, out: &mut Vec<(NodeId, &'static str)>| {
-            if let Some(entries) = map.and_then(|m| tree.entries(m)) {
-                out.extend(entries.iter().filter(|e| !e.merged).map(|e| (e.value, what)));
-            }
-        };
+        let string_map =
+            |map: Option<NodeId>, what: &'static str, out: &mut Vec<(NodeId, &'static str)>| {
+                if let Some(entries) = map.and_then(|m| tree.entries(m)) {
+                    out.extend(
+                        entries
+                            .iter()
+                            .filter(|e| !e.merged)
+                            .map(|e| (e.value, what)),
+                    );
+                }
+            };
         let meta = obj.get(tree, &["metadata"]);
         for (key, what) in META_MAPS {
             string_map(meta.and_then(|m| tree.get(m, key)), what, &mut targets);
@@ -68,27 +77,62 @@ impl Rule for NonStringValue {
         }
         let kind = obj.kind_str(tree).unwrap_or("");
         match kind {
-            "ConfigMap" => string_map(obj.get(tree, &["data"]), "ConfigMap data value", &mut targets),
+            "ConfigMap" => string_map(
+                obj.get(tree, &["data"]),
+                "ConfigMap data value",
+                &mut targets,
+            ),
             "Secret" => {
                 string_map(obj.get(tree, &["data"]), "Secret data value", &mut targets);
-                string_map(obj.get(tree, &["stringData"]), "Secret stringData value", &mut targets);
+                string_map(
+                    obj.get(tree, &["stringData"]),
+                    "Secret stringData value",
+                    &mut targets,
+                );
             }
-            "Service" => string_map(obj.get(tree, &["spec", "selector"]), "selector value", &mut targets),
+            "Service" => string_map(
+                obj.get(tree, &["spec", "selector"]),
+                "selector value",
+                &mut targets,
+            ),
             _ => {}
         }
-        string_map(obj.get(tree, &["spec", "selector", "matchLabels"]), "selector label value", &mut targets);
+        string_map(
+            obj.get(tree, &["spec", "selector", "matchLabels"]),
+            "selector label value",
+            &mut targets,
+        );
         if let Some(pod) = obj.pod_spec(tree) {
-            string_map(tree.get(pod, "nodeSelector"), "nodeSelector value", &mut targets);
+            string_map(
+                tree.get(pod, "nodeSelector"),
+                "nodeSelector value",
+                &mut targets,
+            );
             for list in ["containers", "initContainers", "ephemeralContainers"] {
-                for &c in tree.get(pod, list).and_then(|l| tree.items(l)).unwrap_or(&[]) {
-                    for &env in tree.get(c, "env").and_then(|l| tree.items(l)).unwrap_or(&[]) {
+                for &c in tree
+                    .get(pod, list)
+                    .and_then(|l| tree.items(l))
+                    .unwrap_or(&[])
+                {
+                    for &env in tree
+                        .get(c, "env")
+                        .and_then(|l| tree.items(l))
+                        .unwrap_or(&[])
+                    {
                         if let Some(v) = tree.get(env, "value") {
                             targets.push((v, "env value"));
                         }
                     }
                     for key in ["command", "args"] {
                         for &a in tree.get(c, key).and_then(|l| tree.items(l)).unwrap_or(&[]) {
-                            targets.push((a, if key == "command" { "command item" } else { "args item" }));
+                            targets.push((
+                                a,
+                                if key == "command" {
+                                    "command item"
+                                } else {
+                                    "args item"
+                                },
+                            ));
                         }
                     }
                 }
@@ -113,19 +157,36 @@ fn check_value(ctx: &mut FileCtx<'_>, tree: &Tree, node: NodeId, what: &str) {
         Resolved::Int(i) if yaml11_surprise(text) => format!("the number {i}"),
         _ => format!("a {noun}"),
     };
-    let why = if yaml11_surprise(text) { " (YAML 1.1, which Kubernetes uses)" } else { "" };
+    let why = if yaml11_surprise(text) {
+        " (YAML 1.1, which Kubernetes uses)"
+    } else {
+        ""
+    };
     let span = tree.span(node);
     let quoted = format!("\"{text}\"");
-    ctx.report(span, format!("`{text}` is read as {meaning}{why}, but {} {what} must be a string", article(what)))
-        .label(format!("{noun}, not a string"))
-        .help(format!("quote it: {quoted}"))
-        .fix(Fix {
-            title: format!("quote `{text}`"),
-            edits: vec![Edit { span, replacement: quoted }],
-            applicability: Applicability::Safe,
-        });
+    ctx.report(
+        span,
+        format!(
+            "`{text}` is read as {meaning}{why}, but {} {what} must be a string",
+            article(what)
+        ),
+    )
+    .label(format!("{noun}, not a string"))
+    .help(format!("quote it: {quoted}"))
+    .fix(Fix {
+        title: format!("quote `{text}`"),
+        edits: vec![Edit {
+            span,
+            replacement: quoted,
+        }],
+        applicability: Applicability::Safe,
+    });
 }
 
 fn article(noun: &str) -> &'static str {
-    if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+    if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }

@@ -1,0 +1,364 @@
+//! End-to-end tests of the built `ekslint` binary: exit codes, stdin, bad paths, config errors,
+//! determinism across thread counts, and positions in every format.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn ekslint(args: &[&str]) -> Output {
+    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, None)
+}
+
+fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ekslint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited, not killed by a signal")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn clean_input_exits_0_findings_exit_1() {
+    let o = ekslint(&[
+        "check",
+        "--no-config",
+        "fixtures/API001-api-removed/pass.yaml",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("No problems found"), "{}", stdout(&o));
+    let o = ekslint(&[
+        "check",
+        "--no-config",
+        "fixtures/API001-api-removed/fail.yaml",
+    ]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("API001"));
+}
+
+#[test]
+fn fail_on_decides_which_severities_fail() {
+    let f = "fixtures/API002-api-deprecated/fail.yaml";
+    let o = ekslint(&["check", "--no-config", "--target-version", "1.33", f]);
+    assert_eq!(code(&o), 0, "a warning does not fail by default");
+    let o = ekslint(&[
+        "check",
+        "--no-config",
+        "--target-version",
+        "1.33",
+        "--fail-on",
+        "warning",
+        f,
+    ]);
+    assert_eq!(code(&o), 1);
+}
+
+#[test]
+fn target_version_moves_removed_to_clean() {
+    let f = "fixtures/API001-api-removed/fail.yaml";
+    let o = ekslint(&[
+        "check",
+        "--no-config",
+        "--target-version",
+        "1.15",
+        "--format",
+        "json",
+        f,
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let errors: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "nothing in this file is removed by 1.15: {errors:?}"
+    );
+    let o = ekslint(&[
+        "check",
+        "--no-config",
+        "--target-version",
+        "v1.33.4",
+        "--format",
+        "json",
+        f,
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["target_version"], "1.33");
+    let api: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "API001")
+        .collect();
+    assert_eq!(api.len(), 2);
+    assert_eq!(
+        (
+            api[0]["start"]["line"].as_u64(),
+            api[0]["start"]["column"].as_u64()
+        ),
+        (Some(2), Some(13))
+    );
+}
+
+#[test]
+fn stdin_with_a_filename() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: nightly\n";
+    let o = run_in(
+        dir,
+        &[
+            "check",
+            "--no-config",
+            "--stdin-filename",
+            "k8s/cron.yaml",
+            "--format",
+            "github",
+            "-",
+        ],
+        Some(text),
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("::error file=k8s/cron.yaml,line=1,col=13,"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn bad_paths_are_reported_and_the_run_goes_on() {
+    let o = ekslint(&[
+        "check",
+        "--no-config",
+        "does/not/exist.yaml",
+        "fixtures/API001-api-removed/fail.yaml",
+    ]);
+    assert_eq!(code(&o), 2, "an I/O error exits 2");
+    assert!(
+        stdout(&o).contains("does/not/exist.yaml") || stderr(&o).contains("does/not/exist.yaml")
+    );
+    assert!(
+        stdout(&o).contains("API001"),
+        "the other file is still linted"
+    );
+}
+
+#[test]
+fn config_errors_point_at_their_line_and_exit_2() {
+    let d = scratch("config-error");
+    std::fs::write(
+        d.join(".ekslint.yaml"),
+        "target-version: '1.33'\nignroe: [API002]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("a.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+    )
+    .unwrap();
+    let o = run_in(&d, &["check", "."], None);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(err.contains("unknown setting `ignroe`"), "{err}");
+    assert!(err.contains(".ekslint.yaml:2:1"), "{err}");
+    assert!(err.contains("did you mean `ignore`"), "{err}");
+}
+
+#[test]
+fn config_file_selects_and_targets() {
+    let d = scratch("config-ok");
+    std::fs::write(
+        d.join(".ekslint.yaml"),
+        "target-version: 1.20\nignore: [YAML]\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("ing.yaml"), "apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata:\n  name: a\n  labels: {on: yes}\n").unwrap();
+    let o = run_in(&d, &["check", "--format", "json", "."], None);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v["target_version"], "1.20",
+        "unquoted 1.20 is read as text, not the float 1.2"
+    );
+    let codes: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["API002"],
+        "YAML rules ignored, Ingress deprecated at 1.20"
+    );
+}
+
+#[test]
+fn output_is_identical_for_any_thread_count() {
+    for format in ["human", "json", "sarif", "github"] {
+        let one = ekslint(&[
+            "check",
+            "--no-config",
+            "--threads",
+            "1",
+            "--format",
+            format,
+            "fixtures",
+        ]);
+        let many = ekslint(&[
+            "check",
+            "--no-config",
+            "--threads",
+            "8",
+            "--format",
+            format,
+            "fixtures",
+        ]);
+        assert_eq!(code(&one), 1);
+        assert_eq!(
+            one.stdout, many.stdout,
+            "{format} differs between 1 and 8 threads"
+        );
+    }
+}
+
+#[test]
+fn every_finding_has_a_position_in_every_format() {
+    let o = ekslint(&["check", "--no-config", "--format", "json", "fixtures"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert!(findings.len() > 20);
+    for f in findings {
+        assert!(f["path"].as_str().unwrap().starts_with("fixtures/"), "{f}");
+        assert!(f["start"]["line"].as_u64().unwrap() >= 1, "{f}");
+        assert!(f["start"]["column"].as_u64().unwrap() >= 1, "{f}");
+    }
+    let o = ekslint(&["check", "--no-config", "--format", "sarif", "fixtures"]);
+    let s: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let results = s["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), findings.len());
+    for r in results {
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert!(
+            loc["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .starts_with("fixtures/"),
+            "{r}"
+        );
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1, "{r}");
+        assert!(loc["region"]["startColumn"].as_u64().unwrap() >= 1, "{r}");
+    }
+    let o = ekslint(&["check", "--no-config", "--format", "github", "fixtures"]);
+    for line in stdout(&o).lines() {
+        assert!(
+            line.starts_with("::") && line.contains(",line=") && line.contains(",col="),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn broken_middle_document_gets_one_diagnostic_and_the_rest_is_linted() {
+    let d = scratch("middle");
+    std::fs::write(
+        d.join("three.yaml"),
+        "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: a}\n---\nkind: [oops\n---\napiVersion: batch/v1beta1\nkind: CronJob\nmetadata: {name: c}\n",
+    )
+    .unwrap();
+    let o = run_in(
+        &d,
+        &["check", "--no-config", "--format", "json", "three.yaml"],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let got: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got.iter().filter(|(c, _)| c == "YAML001").count(),
+        1,
+        "{got:?}"
+    );
+    assert!(got.contains(&("API001".to_string(), 1)), "{got:?}");
+    assert!(got.contains(&("API001".to_string(), 7)), "{got:?}");
+}
+
+#[test]
+fn rules_and_rule_commands() {
+    let o = ekslint(&["rules"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("API001   api-removed"));
+    let o = ekslint(&["rule", "api-removed"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        stdout(&o),
+        std::fs::read_to_string("docs/rules/API001.md").unwrap()
+    );
+    let o = ekslint(&["rule", "API01"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("did you mean `API001`"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(code(&ekslint(&["check", "--format", "xml"])), 2);
+    assert_eq!(
+        code(&ekslint(&[
+            "check",
+            "--no-config",
+            "--select",
+            "NOPE",
+            "fixtures"
+        ])),
+        2
+    );
+    assert_eq!(
+        code(&ekslint(&[
+            "check",
+            "--no-config",
+            "--target-version",
+            "latest",
+            "fixtures"
+        ])),
+        2
+    );
+}

@@ -362,3 +362,17 @@ fn usage_errors_exit_2() {
         2
     );
 }
+
+#[test]
+fn quiet_prints_the_true_summary_and_keeps_the_exit_code() {
+    let o = ekslint(&[
+        "check",
+        "--no-config",
+        "--quiet",
+        "fixtures/API001-api-removed/fail.yaml",
+    ]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(out.contains("Found 2 errors"), "{out}");
+    assert!(!out.contains("×"), "no diagnostics with --quiet: {out}");
+}

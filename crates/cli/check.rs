@@ -181,13 +181,18 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         OutputFormat::Github => ekslint_report::Format::Github,
     };
     let rules: Vec<&'static RuleInfo> = ekslint_rules::RULES.iter().map(|r| r.info()).collect();
-    let mut shown = report;
+    let shown = report;
     let full_summary = ekslint_report::summary_line(&shown);
     let failing = shown.findings.iter().any(|f| f.severity >= fail_on);
-    if args.quiet && format == ekslint_report::Format::Human {
-        shown.findings.clear();
-    }
+    let quiet_human = args.quiet && format == ekslint_report::Format::Human;
     let warnings = write_output(args.output.as_deref(), |out| {
+        if quiet_human {
+            for n in &shown.notifications {
+                writeln!(out, "error: {}: {}", n.path, n.message)?;
+            }
+            writeln!(out, "{full_summary}")?;
+            return Ok(Vec::new());
+        }
         ekslint_report::render(format, &shown, &rules, &options, out)
     })?;
     for w in warnings {

@@ -38,11 +38,13 @@ pub struct SarifOptions {
 }
 
 impl SarifOptions {
-    /// `root` (absolute, or relative to the process's current directory).
+    /// `root` (absolute, or relative to the process's current directory), with symbolic links
+    /// resolved when it exists, as the current directory's are.
     pub fn with_root(root: impl AsRef<Path>) -> io::Result<Self> {
         let current_dir = std::env::current_dir()?;
+        let root = uri::absolute(root.as_ref(), &current_dir);
         Ok(SarifOptions {
-            root: uri::absolute(root.as_ref(), &current_dir),
+            root: std::fs::canonicalize(&root).unwrap_or(root),
             current_dir,
         })
     }
@@ -218,13 +220,18 @@ impl<'o> Locator<'o> {
             return location.clone();
         }
         let absolute = uri::absolute(Path::new(path), self.current_dir);
-        let location = match absolute.strip_prefix(&self.root) {
+        // Outside the root as written: perhaps inside it once symbolic links are resolved.
+        let resolved = match absolute.strip_prefix(&self.root) {
+            Ok(_) => absolute,
+            Err(_) => std::fs::canonicalize(&absolute).unwrap_or(absolute),
+        };
+        let location = match resolved.strip_prefix(&self.root) {
             Ok(relative) if relative.components().next().is_some() => ArtifactLocation {
                 uri: uri::relative_uri(relative),
                 uri_base_id: Some(SRCROOT),
             },
             _ => ArtifactLocation {
-                uri: uri::file_uri(&absolute, false),
+                uri: uri::file_uri(&resolved, false),
                 uri_base_id: None,
             },
         };

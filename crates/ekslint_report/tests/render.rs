@@ -568,3 +568,29 @@ fn labels_in_the_same_file_stay_secondary_labels() {
         .unwrap();
     assert!(matches!(duplicate.labels[1], Label { file: Some(_), .. }));
 }
+
+#[cfg(unix)]
+#[test]
+fn sarif_uris_resolve_symbolic_links() {
+    let base = std::env::temp_dir().join(format!("ekslint-report-symlink-{}", std::process::id()));
+    let real = base.join("real");
+    std::fs::create_dir_all(real.join("k8s")).unwrap();
+    std::fs::write(real.join("k8s/a.yaml"), INGRESS).unwrap();
+    let link = base.join("link");
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+
+    let options = SarifOptions::with_root(&real).unwrap();
+    let path = link.join("k8s/a.yaml").to_string_lossy().into_owned();
+    let file = Arc::new(SourceFile::new(path, INGRESS));
+    let mut report = Report::default();
+    report
+        .findings
+        .push(finding(&API_REMOVED, &file, Span::new(0, 10), "m"));
+    let (sarif, _) = SarifEmitter::new(options).to_value(&report, &[]);
+    let artifact =
+        &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(artifact["uri"], "k8s/a.yaml");
+    assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
+    std::fs::remove_dir_all(&base).unwrap();
+}

@@ -170,8 +170,13 @@ mod tests {
             resolve_target("eks-oldest-standard", "2026-11-22"),
             Ok(KubeVersion::new(1, 34))
         );
+        // 1.31's extended support ends on 2026-11-26.
         assert_eq!(
             resolve_target("eks-oldest-supported", "2026-11-22"),
+            Ok(KubeVersion::new(1, 31))
+        );
+        assert_eq!(
+            resolve_target("eks-oldest-supported", "2026-11-26"),
             Ok(KubeVersion::new(1, 32))
         );
         assert!(resolve_target("lts", "2026-11-22").is_err());

@@ -31,17 +31,13 @@ impl<'a> FileCtx<'a> {
 
     /// Report a finding of the running rule at `span`.
     pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
-        self.findings.push(Finding {
-            rule: self.rule,
-            severity: self.severity,
-            file: self.file.source.clone(),
+        self.findings.push(Finding::new(
+            self.rule,
+            self.severity,
+            self.file.source.clone(),
             span,
-            message: message.into(),
-            label: None,
-            labels: Vec::new(),
-            help: None,
-            fix: None,
-        });
+            message,
+        ));
         self.findings.last_mut().expect("just pushed")
     }
 }
@@ -62,17 +58,8 @@ impl SetCtx<'_> {
         span: Span,
         message: impl Into<String>,
     ) -> &mut Finding {
-        self.findings.push(Finding {
-            rule: self.rule,
-            severity: self.severity,
-            file,
-            span,
-            message: message.into(),
-            label: None,
-            labels: Vec::new(),
-            help: None,
-            fix: None,
-        });
+        self.findings
+            .push(Finding::new(self.rule, self.severity, file, span, message));
         self.findings.last_mut().expect("just pushed")
     }
 }

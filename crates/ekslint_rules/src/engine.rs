@@ -301,12 +301,10 @@ pub fn finish(
         let sup_on = enabled_code(&enabled, crate::rules::sup::UnusedSuppression::INFO_REF);
         findings.append(&mut o.findings);
         if sup_on {
-            findings.extend(unused.into_iter().map(|mut f| {
-                f.severity = settings.severity_of(f.rule);
-                f
-            }));
+            findings.extend(unused);
         }
     }
+    // One place applies severity overrides, to every finding (suppression findings included).
     for f in &mut findings {
         f.severity = settings.severity_of(f.rule);
     }

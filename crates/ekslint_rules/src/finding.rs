@@ -53,6 +53,27 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding with only its rule, severity, place and message.
+    pub fn new(
+        rule: &'static RuleInfo,
+        severity: Severity,
+        file: Arc<SourceFile>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            rule,
+            severity,
+            file,
+            span,
+            message: message.into(),
+            label: None,
+            labels: Vec::new(),
+            help: None,
+            fix: None,
+        }
+    }
+
     pub fn label(&mut self, text: impl Into<String>) -> &mut Self {
         self.label = Some(text.into());
         self

@@ -187,17 +187,9 @@ fn sup_finding(
     message: String,
     help: &str,
 ) -> Finding {
-    Finding {
-        rule,
-        severity: rule.severity,
-        file: file.source.clone(),
-        span,
-        message,
-        label: None,
-        labels: Vec::new(),
-        help: Some(help.to_string()),
-        fix: None,
-    }
+    let mut f = Finding::new(rule, rule.severity, file.source.clone(), span, message);
+    f.help(help);
+    f
 }
 
 /// Drop suppressed findings (marking what was used) and report unused suppressions of enabled
@@ -242,20 +234,18 @@ pub fn apply(
             if c.used || !enabled(r) || r.family == crate::rule::Family::Sup {
                 continue;
             }
-            out.push(Finding {
+            let mut f = Finding::new(
                 rule,
-                severity: rule.severity,
-                file: file.clone(),
-                span: c.span,
-                message: format!(
+                rule.severity,
+                file.clone(),
+                c.span,
+                format!(
                     "this suppression of {} ({}) matched no finding",
                     r.code, r.name
                 ),
-                label: Some("unused".into()),
-                labels: Vec::new(),
-                help: Some("remove it".into()),
-                fix: None,
-            });
+            );
+            f.label("unused").help("remove it");
+            out.push(f);
         }
     }
     out

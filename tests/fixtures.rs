@@ -3,6 +3,12 @@
 //! `LINE CODE` for JSON), and `pass*` files none. Each runs with only its rule enabled (plus any
 //! `# ekslint-test: select=…`), at the target of `# ekslint-test: target=…` or 1.36. The rendered
 //! human output of every fail file is snapshotted.
+//!
+//! A `fail*` or `pass*` *directory* is one multi-file input, for cross-object rules: every file
+//! in it is linted together (so a Deployment in one file sees the ServiceAccount in another),
+//! the markers of every file are checked, and a file with `# ekslint-test: context` is read as
+//! context only (`--context`). Other directives: `aws-account-ids=…` (comma-separated),
+//! `aws-partition=…`, `aws-region=…`, taken from the first file that has them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,6 +27,23 @@ fn fixture_dirs() -> Vec<PathBuf> {
         .collect();
     dirs.sort();
     dirs
+}
+
+/// The cases of a rule's fixture directory: `fail*`/`pass*` files and directories.
+fn cases(dir: &Path) -> Vec<PathBuf> {
+    let mut f: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.is_dir()
+                || matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("yaml" | "yml" | "json")
+                )
+        })
+        .collect();
+    f.sort();
+    f
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {
@@ -73,22 +96,48 @@ fn expectations(path: &Path, text: &str) -> BTreeMap<(u32, String), usize> {
     out
 }
 
-fn lint(path: &Path, code: &str) -> (ekslint_rules::Report, String) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let target = directive(&text, "target")
+fn lint(paths: &[PathBuf], code: &str) -> (ekslint_rules::Report, Vec<(PathBuf, String)>) {
+    let texts: Vec<(PathBuf, String)> = paths
+        .iter()
+        .map(|p| (p.clone(), std::fs::read_to_string(p).unwrap()))
+        .collect();
+    let first = |key: &str| texts.iter().find_map(|(_, t)| directive(t, key));
+    let target = first("target")
         .map(|t| KubeVersion::parse(&t).expect("target"))
         .unwrap_or(DEFAULT_TARGET);
-    let select = directive(&text, "select").unwrap_or_else(|| code.to_string());
+    let select = first("select").unwrap_or_else(|| code.to_string());
     let selectors: Vec<&str> = select.split(',').collect();
-    let settings = Settings::only(target, &selectors);
-    let name = path.to_string_lossy().replace('\\', "/");
-    let source = Arc::new(SourceFile::new(name.clone(), text.clone()));
-    let parsed = ekslint_manifest::parse(source, Format::from_path(&name), &Limits::default());
-    let out = ekslint_rules::lint_file(&parsed, &settings);
-    (
-        ekslint_rules::finish(vec![out], Vec::new(), &settings),
-        text,
-    )
+    let mut settings = Settings::only(target, &selectors);
+    if let Some(ids) = first("aws-account-ids") {
+        settings.aws.account_ids = ids.split(',').map(str::to_string).collect();
+    }
+    settings.aws.partition = first("aws-partition");
+    settings.aws.region = first("aws-region");
+    let mut outputs = Vec::new();
+    for (path, text) in &texts {
+        let name = path.to_string_lossy().replace('\\', "/");
+        let source = Arc::new(SourceFile::new(name.clone(), text.clone()));
+        let parsed = ekslint_manifest::parse(source, Format::from_path(&name), &Limits::default());
+        let is_context = text
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("# ekslint-test:"))
+            .any(|rest| rest.split_whitespace().any(|w| w == "context"));
+        outputs.push(if is_context {
+            ekslint_rules::engine::collect_context(&parsed)
+        } else {
+            ekslint_rules::lint_file(&parsed, &settings)
+        });
+    }
+    (ekslint_rules::finish(outputs, Vec::new(), &settings), texts)
+}
+
+/// The files of one case: the file itself, or every file of a case directory.
+fn case_files(path: &Path) -> Vec<PathBuf> {
+    if path.is_dir() {
+        files(path)
+    } else {
+        vec![path.to_path_buf()]
+    }
 }
 
 #[test]
@@ -99,18 +148,34 @@ fn every_fixture_reports_exactly_what_it_marks() {
         let code = dir_name.split('-').next().unwrap().to_string();
         let mut has_fail = false;
         let mut has_pass = false;
-        for path in files(&dir) {
+        for path in cases(&dir) {
             let stem = path.file_name().unwrap().to_string_lossy().to_string();
-            let (report, text) = lint(&path, &code);
-            let got: BTreeMap<(u32, String), usize> =
+            let (report, texts) = lint(&case_files(&path), &code);
+            let multi = path.is_dir();
+            let key = |file: &str, line: u32| {
+                if multi {
+                    let name = Path::new(file).file_name().unwrap().to_string_lossy();
+                    format!("{name}:{line}")
+                } else {
+                    line.to_string()
+                }
+            };
+            let got: BTreeMap<(String, String), usize> =
                 report.findings.iter().fold(BTreeMap::new(), |mut m, f| {
                     let line = f.file.line_col(f.span.start).line;
-                    *m.entry((line, f.rule.code.to_string())).or_default() += 1;
+                    *m.entry((key(&f.file.path, line), f.rule.code.to_string()))
+                        .or_default() += 1;
                     m
                 });
             if stem.starts_with("fail") {
                 has_fail = true;
-                let want = expectations(&path, &text);
+                let mut want = BTreeMap::new();
+                for (p, text) in &texts {
+                    let name = p.to_string_lossy().replace('\\', "/");
+                    for ((line, c), n) in expectations(p, text) {
+                        *want.entry((key(&name, line), c)).or_default() += n;
+                    }
+                }
                 if !want.keys().any(|(_, c)| *c == code) {
                     failures.push(format!("{}: marks no `expect: {code}`", path.display()));
                 }

@@ -15,7 +15,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint manifests: files, directories (walked, honouring .gitignore), or `-` for stdin.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule.
     Rules(RulesArgs),
     /// Show a rule's documentation.
@@ -48,6 +48,13 @@ pub enum Color {
 pub struct CheckArgs {
     /// Files and directories to lint, or `-` for standard input [default: .]
     pub paths: Vec<PathBuf>,
+
+    /// Also read the manifests under this path (repeatable), only as context for cross-object
+    /// rules: a Deployment's ServiceAccount or an Ingress's Service found there counts, but
+    /// nothing is reported on these files. For hooks that pass only the changed files:
+    /// `ekslint check --context . changed.yaml`.
+    #[arg(long, value_name = "PATH")]
+    pub context: Vec<PathBuf>,
 
     /// Name to report for standard input (also picks YAML or JSON by its extension).
     #[arg(long, value_name = "NAME")]

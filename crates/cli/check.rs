@@ -109,6 +109,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         args.paths.clone()
     };
     let (inputs, mut notifications) = discover::discover(&paths, threads);
+    let context = context_inputs(&args.context, &inputs, threads);
 
     let stdin_text = if inputs.contains(&Input::Stdin) {
         let mut buf = Vec::new();
@@ -145,13 +146,30 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
             })
             .collect()
     });
-    let mut outputs = Vec::with_capacity(results.len());
+    let mut outputs = Vec::with_capacity(results.len() + context.len());
     for r in results {
         match r {
             Ok(o) => outputs.push(o),
             Err(n) => notifications.push(n),
         }
     }
+    // Context files: facts only. One that cannot be read or parsed is skipped quietly: it is
+    // not being checked, and its problems are reported when it is.
+    let context_outputs: Vec<FileOutput> = pool.install(|| {
+        context
+            .par_iter()
+            .filter_map(|p| {
+                let bytes = read_file(p, settings.limits.max_file_bytes).ok()?;
+                let name = discover::display(p);
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let parsed = parse_bytes(&name, bytes, false, &settings);
+                    ekslint_rules::engine::collect_context(&parsed)
+                }))
+                .ok()
+            })
+            .collect()
+    });
+    outputs.extend(context_outputs);
     let report = ekslint_rules::finish(outputs, notifications, &settings);
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
@@ -253,8 +271,36 @@ fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read: {e}"))
 }
 
+/// The files under the `--context` paths that are not also being checked.
+fn context_inputs(paths: &[PathBuf], checked: &[Input], threads: usize) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        return Vec::new();
+    }
+    let key = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let checked: std::collections::HashSet<PathBuf> = checked
+        .iter()
+        .filter_map(|i| match i {
+            Input::File(p) => Some(key(p)),
+            Input::Stdin => None,
+        })
+        .collect();
+    let (found, _) = discover::discover(paths, threads);
+    found
+        .into_iter()
+        .filter_map(|i| match i {
+            Input::File(p) if !checked.contains(&key(&p)) => Some(p),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Parse and lint one file's bytes. Undecodable bytes become a YAML001 finding on a lossy copy.
 fn lint_bytes(name: &str, bytes: Vec<u8>, is_stdin: bool, settings: &Settings) -> FileOutput {
+    let parsed = parse_bytes(name, bytes, is_stdin, settings);
+    ekslint_rules::lint_file(&parsed, settings)
+}
+
+fn parse_bytes(name: &str, bytes: Vec<u8>, is_stdin: bool, settings: &Settings) -> ParsedFile {
     let format =
         if is_stdin && !name.to_ascii_lowercase().ends_with(".json") && !name.ends_with(".yaml") {
             let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
@@ -266,7 +312,7 @@ fn lint_bytes(name: &str, bytes: Vec<u8>, is_stdin: bool, settings: &Settings) -
         } else {
             Format::from_path(name)
         };
-    let parsed: ParsedFile = match ekslint_manifest::decode(bytes) {
+    match ekslint_manifest::decode(bytes) {
         Ok(text) => ekslint_manifest::parse(
             Arc::new(SourceFile::new(name, text)),
             format,
@@ -275,8 +321,7 @@ fn lint_bytes(name: &str, bytes: Vec<u8>, is_stdin: bool, settings: &Settings) -
         Err((problem, text)) => {
             ekslint_manifest::unparsed(Arc::new(SourceFile::new(name, text)), problem)
         }
-    };
-    ekslint_rules::lint_file(&parsed, settings)
+    }
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {

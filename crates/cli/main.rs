@@ -13,7 +13,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     match cli.command {
-        args::Command::Check(a) => check::run(a),
+        args::Command::Check(a) => check::run(*a),
         args::Command::Rules(a) => explain::rules(a),
         args::Command::Rule(a) => explain::rule(a),
     }

@@ -196,6 +196,7 @@ fn sample_report() -> Report {
             non_kubernetes_documents: 1,
             helm_templates: 0,
             unreadable_files: 2,
+            context_files: 0,
         },
         target: "1.36".to_string(),
     }
@@ -492,6 +493,7 @@ fn summary_wording() {
         non_kubernetes_documents: 2,
         helm_templates: 1,
         unreadable_files: 1,
+        context_files: 0,
     };
     assert_eq!(
         summary_line(&report),

@@ -54,9 +54,38 @@ pub struct Config {
     pub severity: Vec<(Spanned<String>, Severity)>,
     pub per_file_ignores: Vec<(Spanned<String>, Vec<Spanned<String>>)>,
     pub fail_on: Option<Severity>,
+    /// The AWS environment being migrated to (`aws:`).
+    pub aws: AwsTarget,
 }
 
+/// The AWS account(s), partition and region the manifests are moving to: `aws:` in the config.
+/// Rules that compare ARNs against the destination read this; everything is optional.
+#[derive(Clone, Debug, Default)]
+pub struct AwsTarget {
+    /// 12-digit account IDs whose roles the manifests may use (`account-ids`).
+    pub account_ids: Vec<String>,
+    /// `aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`, `aws-iso-e`, `aws-iso-f` (`partition`).
+    pub partition: Option<String>,
+    /// The region of the new cluster (`region`).
+    pub region: Option<String>,
+}
+
+/// The AWS partitions an ARN can name.
+pub const PARTITIONS: &[&str] = &[
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
+const AWS_KEYS: &[&str] = &["account-ids", "partition", "region"];
+
 const KEYS: &[&str] = &[
+    "aws",
     "target-version",
     "select",
     "ignore",
@@ -139,6 +168,7 @@ pub fn parse(path: &str, text: &str, dir: PathBuf) -> Result<Config, ConfigError
                 let s = scalar_string(tree, v, &src, "fail-on")?;
                 config.fail_on = Some(parse_severity(&s, &src)?);
             }
+            "aws" => config.aws = parse_aws(tree, v, &src)?,
             "severity" => {
                 let Some(map) = tree.entries(v) else {
                     return Err(ConfigError::at(
@@ -205,6 +235,81 @@ pub fn parse(path: &str, text: &str, dir: PathBuf) -> Result<Config, ConfigError
     Ok(config)
 }
 
+fn parse_aws(tree: &Tree, node: NodeId, src: &Arc<SourceFile>) -> Result<AwsTarget, ConfigError> {
+    let mut aws = AwsTarget::default();
+    if tree.is_null(node) {
+        return Ok(aws);
+    }
+    let Some(entries) = tree.entries(node) else {
+        return Err(ConfigError::at(
+            src,
+            tree.span(node),
+            "`aws` must be a map with account-ids, partition and region",
+        ));
+    };
+    for e in entries {
+        let key = tree.scalar_text(e.key).unwrap_or("");
+        match key {
+            "account-ids" => {
+                for id in string_list(tree, e.value, src, "aws.account-ids")? {
+                    if id.value.len() != 12 || !id.value.bytes().all(|b| b.is_ascii_digit()) {
+                        return Err(ConfigError::at(
+                            src,
+                            id.span,
+                            format!("`{}` is not a 12-digit AWS account ID", id.value),
+                        )
+                        .help(
+                            "quote account IDs so that leading zeros survive: \"012345678901\"",
+                        ));
+                    }
+                    aws.account_ids.push(id.value);
+                }
+            }
+            "partition" => {
+                let p = scalar_string(tree, e.value, src, "aws.partition")?;
+                if !PARTITIONS.contains(&p.value.as_str()) {
+                    return Err(ConfigError::at(
+                        src,
+                        p.span,
+                        format!("`{}` is not an AWS partition", p.value),
+                    )
+                    .help(format!("use one of {}", PARTITIONS.join(", "))));
+                }
+                aws.partition = Some(p.value);
+            }
+            "region" => {
+                let r = scalar_string(tree, e.value, src, "aws.region")?;
+                let ok = r.value.split('-').count() >= 3
+                    && r.value
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                if !ok {
+                    return Err(ConfigError::at(
+                        src,
+                        r.span,
+                        format!("`{}` is not an AWS region name", r.value),
+                    )
+                    .help("for example eu-west-1 or us-gov-west-1"));
+                }
+                aws.region = Some(r.value);
+            }
+            _ => {
+                let mut err = ConfigError::at(
+                    src,
+                    tree.span(e.key),
+                    format!("unknown setting `aws.{key}`"),
+                );
+                err = err.help(format!(
+                    "known settings under `aws`: {}",
+                    AWS_KEYS.join(", ")
+                ));
+                return Err(err);
+            }
+        }
+    }
+    Ok(aws)
+}
+
 fn check_selector(s: &Spanned<String>, src: &Arc<SourceFile>) -> Result<(), ConfigError> {
     if crate::selector::is_known(&s.value) {
         return Ok(());
@@ -260,7 +365,7 @@ fn string_list(
         None => Err(ConfigError::at(
             src,
             tree.span(node),
-            format!("`{what}` expects a list of rule codes"),
+            format!("`{what}` expects a list, not a {}", tree.type_name(node)),
         )),
     }
 }
@@ -295,5 +400,21 @@ mod tests {
         assert!(err.help.unwrap().contains("API001"));
         let err = parse("c.yaml", "severity: {API001: fatal}\n", PathBuf::new()).unwrap_err();
         assert!(err.message.contains("fatal"));
+    }
+
+    #[test]
+    fn aws_target() {
+        let text = "aws:\n  account-ids: ['012345678901', \"111122223333\"]\n  partition: aws-cn\n  region: cn-north-1\n";
+        let c = parse("c.yaml", text, PathBuf::new()).unwrap();
+        assert_eq!(c.aws.account_ids, ["012345678901", "111122223333"]);
+        assert_eq!(c.aws.partition.as_deref(), Some("aws-cn"));
+        assert_eq!(c.aws.region.as_deref(), Some("cn-north-1"));
+        // An unquoted account ID with a leading zero is an octal int in YAML 1.1: keep the text.
+        let err = parse("c.yaml", "aws:\n  account-ids: [12345]\n", PathBuf::new()).unwrap_err();
+        assert!(err.message.contains("12-digit"), "{}", err.message);
+        let err = parse("c.yaml", "aws:\n  partition: aws-china\n", PathBuf::new()).unwrap_err();
+        assert!(err.help.unwrap().contains("aws-cn"));
+        let err = parse("c.yaml", "aws:\n  regoin: x\n", PathBuf::new()).unwrap_err();
+        assert!(err.message.contains("aws.regoin"));
     }
 }

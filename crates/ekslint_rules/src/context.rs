@@ -11,6 +11,8 @@ use crate::rule::{RuleInfo, Severity};
 pub struct FileCtx<'a> {
     pub file: &'a ParsedFile,
     pub target: crate::version::KubeVersion,
+    /// The whole run's settings (the AWS destination in `settings.aws`).
+    pub settings: &'a crate::engine::Settings,
     pub(crate) rule: &'static RuleInfo,
     pub(crate) severity: Severity,
     pub(crate) findings: Vec<Finding>,
@@ -46,6 +48,7 @@ impl<'a> FileCtx<'a> {
 pub struct SetCtx<'a> {
     pub index: &'a crate::index::SetIndex,
     pub target: crate::version::KubeVersion,
+    pub settings: &'a crate::engine::Settings,
     pub(crate) rule: &'static RuleInfo,
     pub(crate) severity: Severity,
     pub(crate) findings: Vec<Finding>,

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use ekslint_manifest::{Limits, ParsedFile};
 use globset::{Glob, GlobMatcher};
 
-use crate::config::{Config, ConfigError};
+use crate::config::{AwsTarget, Config, ConfigError};
 use crate::context::{FileCtx, SetCtx};
 use crate::finding::{Finding, Notification, Report, Stats};
-use crate::index::{ObjectFacts, SetIndex};
+use crate::index::SetIndex;
 use crate::rule::{RuleInfo, Severity};
 use crate::rules::RULES;
 use crate::suppress::{self, FileDirectives};
@@ -33,6 +33,8 @@ pub struct Settings {
     /// Directory that per-file-ignores globs are relative to.
     pub base_dir: PathBuf,
     pub limits: Limits,
+    /// The AWS account(s), partition and region being migrated to (`aws:` in the config).
+    pub aws: AwsTarget,
 }
 
 impl Settings {
@@ -45,6 +47,7 @@ impl Settings {
             per_file: Vec::new(),
             base_dir: PathBuf::new(),
             limits: Limits::default(),
+            aws: AwsTarget::default(),
         }
     }
 
@@ -124,6 +127,7 @@ impl Settings {
                 .push((m, codes.iter().map(|c| c.value.clone()).collect()));
         }
         settings.base_dir = config.dir.clone();
+        settings.aws = config.aws.clone();
         Ok(settings)
     }
 
@@ -167,11 +171,32 @@ impl Settings {
 /// What one file contributes to the run.
 #[derive(Debug, Default)]
 pub struct FileOutput {
+    /// The file's display path.
+    pub path: String,
     pub findings: Vec<Finding>,
     pub directives: FileDirectives,
     pub stats: Stats,
-    pub facts: Vec<ObjectFacts>,
+    /// The file's contribution to the cross-object index.
+    pub facts: SetIndex,
+    /// False for context files: their facts are used, nothing is reported on them.
+    pub reported: bool,
     enabled: Vec<bool>,
+}
+
+/// A context file (`--context`): only its facts, for cross-object rules; no finding is ever
+/// reported on it. Pre-commit passes only the changed files, and a Deployment's
+/// ServiceAccount in an unchanged file must still be found.
+pub fn collect_context(file: &ParsedFile) -> FileOutput {
+    FileOutput {
+        path: file.source.path.clone(),
+        facts: SetIndex::of_file(file),
+        stats: Stats {
+            context_files: 1,
+            ..Stats::default()
+        },
+        reported: false,
+        ..FileOutput::default()
+    }
 }
 
 /// Run the per-file, per-document and per-object checks of every enabled rule on one file.
@@ -180,11 +205,11 @@ pub fn lint_file(file: &ParsedFile, settings: &Settings) -> FileOutput {
     let mut ctx = FileCtx {
         file,
         target: settings.target,
+        settings,
         rule: RULES[0].info(),
         severity: Severity::Error,
         findings: Vec::new(),
     };
-    let tree = &file.tree;
     for (i, rule) in RULES.iter().enumerate() {
         if !enabled[i] {
             continue;
@@ -207,27 +232,14 @@ pub fn lint_file(file: &ParsedFile, settings: &Settings) -> FileOutput {
             .into_iter()
             .filter(|f| enabled_code(&enabled, f.rule)),
     );
-    let facts = file
-        .objects
-        .iter()
-        .filter(|o| o.kind_of != ekslint_manifest::ObjectKind::List)
-        .filter_map(|o| {
-            Some(ObjectFacts {
-                file: file.source.clone(),
-                api_version: o.api_version(tree)?.into(),
-                kind: o.kind_str(tree)?.into(),
-                name: o.name_str(tree).map(Into::into),
-                namespace: o.namespace_str(tree).map(Into::into),
-                span: o.kind.map(|k| k.value).unwrap_or(o.span),
-            })
-        })
-        .collect();
+    let facts = SetIndex::of_file(file);
     let objects = file
         .objects
         .iter()
         .filter(|o| o.kind_of != ekslint_manifest::ObjectKind::List)
         .count();
     FileOutput {
+        path: file.source.path.clone(),
         findings,
         directives,
         stats: Stats {
@@ -237,8 +249,10 @@ pub fn lint_file(file: &ParsedFile, settings: &Settings) -> FileOutput {
             non_kubernetes_documents: file.non_kubernetes_documents,
             helm_templates: usize::from(file.helm.is_some()),
             unreadable_files: 0,
+            context_files: 0,
         },
         facts,
+        reported: true,
         enabled,
     }
 }
@@ -260,7 +274,7 @@ pub fn finish(
     let mut index = SetIndex::default();
     for o in &mut outputs {
         stats.add(&o.stats);
-        index.objects.append(&mut o.facts);
+        index.append(&mut o.facts);
     }
     stats.unreadable_files = notifications.len();
     // Per-set rules.
@@ -269,6 +283,7 @@ pub fn finish(
         let mut ctx = SetCtx {
             index: &index,
             target: settings.target,
+            settings,
             rule: rule.info(),
             severity: settings.severity_of(rule.info()),
             findings: Vec::new(),
@@ -276,22 +291,24 @@ pub fn finish(
         rule.check_set(&mut ctx);
         set_findings.append(&mut ctx.findings);
     }
-    // Route set findings to their file, honouring per-file ignores.
-    let mut by_path: HashMap<String, usize> = HashMap::new();
+    // Route set findings to their file, honouring per-file ignores; findings on context files
+    // are dropped (only the files being checked are reported on).
+    let mut by_path: HashMap<&str, usize> = HashMap::new();
     for (i, o) in outputs.iter().enumerate() {
-        if let Some(f) = &o.directives.file {
-            by_path.insert(f.path.clone(), i);
+        by_path.insert(o.path.as_str(), i);
+    }
+    let mut routed: Vec<(usize, Finding)> = Vec::new();
+    for f in set_findings {
+        if let Some(&i) = by_path.get(f.file.path.as_str()) {
+            let o = &outputs[i];
+            if o.reported && enabled_code(&o.enabled, f.rule) {
+                routed.push((i, f));
+            }
         }
     }
-    for f in set_findings {
-        match by_path.get(&f.file.path) {
-            Some(&i) if enabled_code(&outputs[i].enabled, f.rule) => outputs[i].findings.push(f),
-            Some(_) => {}
-            None => outputs.push(FileOutput {
-                findings: vec![f],
-                ..FileOutput::default()
-            }),
-        }
+    drop(by_path);
+    for (i, f) in routed {
+        outputs[i].findings.push(f);
     }
     let mut findings = Vec::new();
     for mut o in outputs {

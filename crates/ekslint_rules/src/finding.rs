@@ -142,6 +142,8 @@ pub struct Stats {
     pub non_kubernetes_documents: usize,
     pub helm_templates: usize,
     pub unreadable_files: usize,
+    /// Files read only as context for cross-object rules (`--context`), never reported on.
+    pub context_files: usize,
 }
 
 impl Stats {
@@ -152,6 +154,7 @@ impl Stats {
         self.non_kubernetes_documents += other.non_kubernetes_documents;
         self.helm_templates += other.helm_templates;
         self.unreadable_files += other.unreadable_files;
+        self.context_files += other.context_files;
     }
 }
 

@@ -43,6 +43,14 @@ pub enum Family {
     Api,
     /// ekslint's own suppression comments and annotations.
     Sup,
+    /// AWS Load Balancer Controller annotations, Ingresses and Services.
+    Lbc,
+    /// IAM roles for service accounts.
+    Irsa,
+    /// The aws-auth ConfigMap.
+    Auth,
+    /// CSI storage classes, volumes and claims.
+    Csi,
 }
 
 impl Family {
@@ -51,6 +59,10 @@ impl Family {
             Family::Yaml => "YAML",
             Family::Api => "API",
             Family::Sup => "SUP",
+            Family::Lbc => "LBC",
+            Family::Irsa => "IRSA",
+            Family::Auth => "AUTH",
+            Family::Csi => "CSI",
         }
     }
 
@@ -59,6 +71,10 @@ impl Family {
             Family::Yaml => "YAML and JSON syntax",
             Family::Api => "Removed and deprecated API versions",
             Family::Sup => "Suppressions",
+            Family::Lbc => "AWS Load Balancer Controller",
+            Family::Irsa => "IAM roles for service accounts",
+            Family::Auth => "The aws-auth ConfigMap",
+            Family::Csi => "CSI storage",
         }
     }
 }

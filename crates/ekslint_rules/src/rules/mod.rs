@@ -1,6 +1,10 @@
 //! Every rule, grouped by family, and the explicit registry.
 
 pub mod api;
+pub mod auth;
+pub mod csi;
+pub mod irsa;
+pub mod lbc;
 pub mod sup;
 pub mod yaml;
 
@@ -11,6 +15,10 @@ pub static RULES: &[&dyn Rule] = &[
     &api::api_removed::ApiRemoved,
     &api::api_deprecated::ApiDeprecated,
     &api::api_component_deprecated::ApiComponentDeprecated,
+    // AUTH: the aws-auth ConfigMap.
+    // CSI: storage.
+    // IRSA: IAM roles for service accounts.
+    // LBC: AWS Load Balancer Controller.
     &sup::UnusedSuppression,
     &sup::UnknownSuppression,
     &yaml::invalid_yaml::InvalidYaml,

@@ -1,0 +1,1 @@
+//! aws-auth ConfigMap rules.

@@ -1,0 +1,3 @@
+//! Csi rules.
+
+pub mod facts;

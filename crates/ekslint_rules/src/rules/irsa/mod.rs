@@ -1,0 +1,3 @@
+//! Irsa rules.
+
+pub mod facts;

@@ -1,0 +1,3 @@
+//! Lbc rules.
+
+pub mod facts;

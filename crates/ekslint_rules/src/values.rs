@@ -191,11 +191,9 @@ pub fn parse_role_arn(s: &str) -> Result<RoleArn<'_>, RoleArnError> {
     if !arn.known_partition() {
         return Err(RoleArnError::UnknownPartition(arn.partition.to_string()));
     }
-    if arn.service == "sts" {
-        if let Some(rest) = arn.resource.strip_prefix("assumed-role/") {
-            let role = rest.split('/').next().unwrap_or("").to_string();
-            return Err(RoleArnError::AssumedRole { role });
-        }
+    if let ("sts", Some(rest)) = (arn.service, arn.resource.strip_prefix("assumed-role/")) {
+        let role = rest.split('/').next().unwrap_or("").to_string();
+        return Err(RoleArnError::AssumedRole { role });
     }
     if arn.service != "iam" {
         return Err(RoleArnError::NotIam(arn.service.to_string()));

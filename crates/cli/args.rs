@@ -103,6 +103,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DIR")]
     pub sarif_root: Option<PathBuf>,
 
+    /// SARIF `runAutomationDetails` category: GitHub code scanning keeps one set of alerts per
+    /// category, so give each ekslint upload for the same commit its own [default: ekslint]
+    #[arg(long, value_name = "NAME")]
+    pub sarif_category: Option<String>,
+
     /// Colours in human output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: Color,

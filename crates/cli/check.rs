@@ -178,12 +178,18 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         Color::Never => false,
         Color::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
     };
-    let sarif = ekslint_report::SarifOptions::with_root(
+    let mut sarif = ekslint_report::SarifOptions::with_root(
         args.sarif_root
             .clone()
             .unwrap_or_else(|| PathBuf::from(".")),
     )
     .map_err(|e| format!("--sarif-root: {e}"))?;
+    if let Some(c) = &args.sarif_category {
+        if c.trim_matches('/').is_empty() {
+            return Err("--sarif-category must not be empty".to_string());
+        }
+        sarif.category = c.clone();
+    }
     let options = RenderOptions {
         human: ekslint_report::HumanOptions {
             color,

@@ -35,7 +35,13 @@ pub struct SarifOptions {
     pub root: PathBuf,
     /// The directory relative finding paths are relative to. Absolute.
     pub current_dir: PathBuf,
+    /// `runAutomationDetails.id` is `<category>/`: GitHub keeps one set of alerts per category,
+    /// so two ekslint uploads for the same commit (two roots) need two categories.
+    pub category: String,
 }
+
+/// The default `runAutomationDetails` category.
+pub const DEFAULT_CATEGORY: &str = "ekslint";
 
 impl SarifOptions {
     /// `root` (absolute, or relative to the process's current directory), with symbolic links
@@ -46,6 +52,7 @@ impl SarifOptions {
         Ok(SarifOptions {
             root: std::fs::canonicalize(&root).unwrap_or(root),
             current_dir,
+            category: DEFAULT_CATEGORY.to_string(),
         })
     }
 }
@@ -57,6 +64,7 @@ impl Default for SarifOptions {
         SarifOptions {
             root: current_dir.clone(),
             current_dir,
+            category: DEFAULT_CATEGORY.to_string(),
         }
     }
 }
@@ -137,12 +145,15 @@ impl SarifEmitter {
             })
             .collect();
 
-        let notifications = report
+        // Files that could not be read, and files (or documents) that could not be parsed: the
+        // latter are YAML001 results too, and also execution notifications with their position,
+        // so that code scanning's tool status page lists them.
+        let mut notifications: Vec<ToolNotification> = report
             .notifications
             .iter()
             .map(|n| ToolNotification {
                 level: "error",
-                message: Message::new(n.message.clone()),
+                message: Message::new(format!("{}: {}", n.path, n.message)),
                 locations: vec![Location {
                     id: None,
                     physical_location: PhysicalLocation {
@@ -151,8 +162,30 @@ impl SarifEmitter {
                     },
                     message: None,
                 }],
+                descriptor: None,
             })
             .collect();
+        notifications.extend(
+            report
+                .findings
+                .iter()
+                .filter(|f| f.rule.code == PARSE_FAILURE_RULE)
+                .map(|f| ToolNotification {
+                    level: "error",
+                    message: Message::new(format!(
+                        "{}: could not be parsed: {}",
+                        f.file.path, f.message
+                    )),
+                    locations: vec![Location {
+                        id: None,
+                        physical_location: locator.physical(&f.file, f.span),
+                        message: None,
+                    }],
+                    descriptor: Some(Descriptor {
+                        id: PARSE_FAILURE_RULE,
+                    }),
+                }),
+        );
 
         let log = Log {
             schema: SCHEMA,
@@ -178,6 +211,9 @@ impl SarifEmitter {
                     },
                 )]),
                 column_kind: "unicodeCodePoints",
+                automation_details: AutomationDetails {
+                    id: format!("{}/", self.options.category.trim_end_matches('/')),
+                },
                 results,
             }],
         };
@@ -254,6 +290,14 @@ impl<'o> Locator<'o> {
     }
 }
 
+/// Link text in a SARIF message: `[` and `]` escaped (SARIF 2.1.0 §3.11.6).
+fn escape_link_text(text: &str) -> String {
+    let text = if text.is_empty() { "related" } else { text };
+    text.replace('\\', "\\\\")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
+}
+
 fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
@@ -308,7 +352,23 @@ struct Run {
     invocations: Vec<Invocation>,
     original_uri_base_ids: BTreeMap<&'static str, ArtifactLocation>,
     column_kind: &'static str,
+    #[serde(rename = "automationDetails")]
+    automation_details: AutomationDetails,
     results: Vec<SarifResult>,
+}
+
+/// `run.automationDetails` (the property GitHub's docs call `runAutomationDetails`).
+#[derive(Serialize)]
+struct AutomationDetails {
+    id: String,
+}
+
+/// The rule whose findings mean "this file or document could not be parsed".
+const PARSE_FAILURE_RULE: &str = "YAML001";
+
+#[derive(Serialize)]
+struct Descriptor {
+    id: &'static str,
 }
 
 #[derive(Serialize)]
@@ -417,6 +477,8 @@ struct ToolNotification {
     level: &'static str,
     message: Message,
     locations: Vec<Location>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    descriptor: Option<Descriptor>,
 }
 
 #[derive(Serialize)]
@@ -433,10 +495,23 @@ struct SarifResult {
 
 impl SarifResult {
     fn new(finding: &Finding, rule_index: usize, locator: &mut Locator<'_>) -> Self {
-        let text = match &finding.help {
-            Some(help) => format!("{}\n\nHelp: {help}", finding.message),
-            None => finding.message.clone(),
-        };
+        let mut text = finding.message.clone();
+        // GitHub shows related locations only when the message links to them: `[text](id)`.
+        let links: Vec<String> = finding
+            .labels
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.file.is_some())
+            .map(|(i, l)| format!("[{}]({})", escape_link_text(&l.message), i + 1))
+            .collect();
+        if !links.is_empty() {
+            text.push_str("\n\nRelated: ");
+            text.push_str(&links.join("; "));
+        }
+        if let Some(help) = &finding.help {
+            text.push_str("\n\nHelp: ");
+            text.push_str(help);
+        }
         let related_locations = finding
             .labels
             .iter()

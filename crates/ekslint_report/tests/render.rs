@@ -206,6 +206,7 @@ fn sarif_options() -> SarifOptions {
     SarifOptions {
         root: PathBuf::from("/repo"),
         current_dir: PathBuf::from("/repo"),
+        category: "ekslint".to_string(),
     }
 }
 
@@ -371,6 +372,7 @@ fn sarif_uris() {
     let options = SarifOptions {
         root: PathBuf::from("/repo"),
         current_dir: PathBuf::from("/repo/sub"),
+        category: "k8s/prod".to_string(),
     };
     let (sarif, _) = SarifEmitter::new(options).to_value(&report, &[]);
     let run = &sarif["runs"][0];
@@ -378,6 +380,7 @@ fn sarif_uris() {
         run["originalUriBaseIds"]["%SRCROOT%"]["uri"],
         "file:///repo/"
     );
+    assert_eq!(run["automationDetails"]["id"], "k8s/prod/");
     let locations: Vec<(String, Value)> = run["results"]
         .as_array()
         .unwrap()

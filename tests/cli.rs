@@ -376,3 +376,68 @@ fn quiet_prints_the_true_summary_and_keeps_the_exit_code() {
     assert!(out.contains("Found 2 errors"), "{out}");
     assert!(!out.contains("×"), "no diagnostics with --quiet: {out}");
 }
+
+#[test]
+fn context_files_feed_facts_but_are_never_reported() {
+    let dir = scratch("context");
+    std::fs::write(
+        dir.join("changed.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\ndata:\n  a: \"1\"\n",
+    )
+    .unwrap();
+    // Unchanged files with problems of their own: a removed API and broken YAML.
+    std::fs::write(
+        dir.join("old.yaml"),
+        "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: x\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("broken.yaml"), "a: [\n").unwrap();
+    let d = dir.to_str().unwrap();
+    let changed = dir.join("changed.yaml");
+    let o = ekslint(&[
+        "check",
+        "--no-config",
+        "--context",
+        d,
+        changed.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains("API001") && !out.contains("YAML001"), "{out}");
+    assert!(out.contains("Checked 1 file"), "{out}");
+    assert!(out.contains("2 context files read"), "{out}");
+    // The same files checked directly are reported.
+    let o = ekslint(&["check", "--no-config", d]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("API001") && stdout(&o).contains("YAML001"));
+}
+
+#[test]
+fn sarif_has_a_category_and_lists_parse_failures_as_notifications() {
+    let dir = scratch("sarif-notes");
+    std::fs::write(dir.join("broken.yaml"), "a: 1\nb: [\n").unwrap();
+    let d = dir.to_str().unwrap();
+    let o = ekslint(&[
+        "check",
+        "--no-config",
+        "--format",
+        "sarif",
+        "--sarif-category",
+        "k8s/prod",
+        "--sarif-root",
+        d,
+        d,
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let run = &v["runs"][0];
+    assert_eq!(run["automationDetails"]["id"], "k8s/prod/");
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    let loc = &notes[0]["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "broken.yaml");
+    assert!(loc["region"]["startLine"].as_u64().unwrap() >= 2, "{loc}");
+    assert_eq!(run["results"][0]["ruleId"], "YAML001");
+}

@@ -164,6 +164,13 @@ pub fn summary_line(report: &Report) -> String {
             "unreadable files",
         ));
     }
+    if stats.context_files > 0 {
+        skipped.push(plural(
+            stats.context_files,
+            "context file read",
+            "context files read",
+        ));
+    }
     if !skipped.is_empty() {
         line.push_str(" (");
         line.push_str(&skipped.join(", "));

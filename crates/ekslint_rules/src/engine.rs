@@ -261,7 +261,7 @@ fn enabled_code(enabled: &[bool], rule: &RuleInfo) -> bool {
     RULES
         .iter()
         .position(|r| r.info().code == rule.code)
-        .is_some_and(|i| enabled[i])
+        .is_some_and(|i| enabled.get(i).copied().unwrap_or(false))
 }
 
 /// Run the per-set checks, apply suppressions, and sort: the finished report.
@@ -311,7 +311,8 @@ pub fn finish(
         outputs[i].findings.push(f);
     }
     let mut findings = Vec::new();
-    for mut o in outputs {
+    // Context files have no findings and no suppressions of their own to judge.
+    for mut o in outputs.into_iter().filter(|o| o.reported) {
         let enabled = o.enabled.clone();
         let is_enabled = |r: &RuleInfo| enabled_code(&enabled, r);
         let unused = suppress::apply(&mut o.findings, &mut o.directives, &is_enabled);

@@ -441,3 +441,29 @@ fn sarif_has_a_category_and_lists_parse_failures_as_notifications() {
     assert!(loc["region"]["startLine"].as_u64().unwrap() >= 2, "{loc}");
     assert_eq!(run["results"][0]["ruleId"], "YAML001");
 }
+
+#[cfg(unix)]
+#[test]
+fn broken_symbolic_links_in_a_walked_directory_are_named() {
+    let dir = scratch("links");
+    std::fs::write(
+        dir.join("ok.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("nowhere.yaml", dir.join("dangling.yaml")).unwrap();
+    std::os::unix::fs::symlink("loop-b.yaml", dir.join("loop-a.yaml")).unwrap();
+    std::os::unix::fs::symlink("loop-a.yaml", dir.join("loop-b.yaml")).unwrap();
+    let o = ekslint(&["check", "--no-config", dir.to_str().unwrap()]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("dangling.yaml") && out.contains("dangling symbolic link"),
+        "{out}"
+    );
+    assert!(
+        out.contains("loop-a.yaml") && out.contains("symbolic link loop"),
+        "{out}"
+    );
+    assert!(out.contains("Checked 1 file"), "{out}");
+}

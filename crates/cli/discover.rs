@@ -65,12 +65,29 @@ pub fn discover(paths: &[PathBuf], threads: usize) -> (Vec<Input>, Vec<Notificat
             .add_custom_ignore_filename(".ekslintignore");
         let found = Mutex::new(Vec::new());
         let errors = Mutex::new(Vec::new());
+        let link_notes = Mutex::new(Vec::new());
+        let roots: Vec<PathBuf> = dirs
+            .iter()
+            .map(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.clone()))
+            .collect();
         builder.build_parallel().run(|| {
             Box::new(|entry| {
                 match entry {
                     Ok(e) => {
-                        if e.file_type().is_some_and(|t| t.is_file()) && is_manifest(e.path()) {
+                        let Some(t) = e.file_type() else {
+                            return ignore::WalkState::Continue;
+                        };
+                        if t.is_file() && is_manifest(e.path()) {
                             found.lock().expect("not poisoned").push(e.into_path());
+                        } else if t.is_symlink() && is_manifest(e.path()) {
+                            // Symbolic links are not followed while walking (a loop could never
+                            // end); a link to a file outside the walked directories is linted,
+                            // a broken one is reported.
+                            match symlink_target(e.path(), &roots) {
+                                Ok(Some(p)) => found.lock().expect("not poisoned").push(p),
+                                Ok(None) => {}
+                                Err(n) => link_notes.lock().expect("not poisoned").push(n),
+                            }
                         }
                     }
                     Err(err) => errors.lock().expect("not poisoned").push(err),
@@ -88,11 +105,41 @@ pub fn discover(paths: &[PathBuf], threads: usize) -> (Vec<Input>, Vec<Notificat
         for err in errors.into_inner().expect("not poisoned") {
             notes.push(walk_error(&err));
         }
+        notes.extend(link_notes.into_inner().expect("not poisoned"));
     }
     inputs.sort();
     inputs.dedup();
     notes.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     (inputs, notes)
+}
+
+/// `ELOOP`: too many levels of symbolic links.
+#[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
+const ELOOP: i32 = 62;
+#[cfg(not(any(target_os = "macos", target_os = "ios", target_os = "freebsd")))]
+const ELOOP: i32 = 40;
+
+/// A symbolic link met while walking: `Ok(Some(path))` to lint it (a file outside the walked
+/// directories), `Ok(None)` to skip it (a directory, or a file that is linted where it lives),
+/// `Err` for a broken link or a loop.
+fn symlink_target(link: &Path, roots: &[PathBuf]) -> Result<Option<PathBuf>, Notification> {
+    match std::fs::canonicalize(link) {
+        Ok(target) => {
+            let is_file = std::fs::metadata(&target).is_ok_and(|m| m.is_file());
+            let inside = roots.iter().any(|r| target.starts_with(r));
+            Ok((is_file && !inside).then(|| link.to_path_buf()))
+        }
+        Err(e) => Err(Notification {
+            path: display(link),
+            message: if e.raw_os_error() == Some(ELOOP) {
+                "symbolic link loop: not followed".to_string()
+            } else if e.kind() == std::io::ErrorKind::NotFound {
+                "dangling symbolic link: its target does not exist".to_string()
+            } else {
+                format!("cannot follow symbolic link: {e}")
+            },
+        }),
+    }
 }
 
 fn walk_error(err: &ignore::Error) -> Notification {

@@ -26,6 +26,8 @@ pub static RULES: &[&dyn Rule] = &[
     &yaml::duplicate_key::DuplicateKey,
     &yaml::non_string_value::NonStringValue,
     &yaml::input_limit::InputLimit,
+    &yaml::object_shape::ObjectShape,
+    &yaml::not_an_object::NotAnObject,
 ];
 
 /// A rule by code or kebab name (case-insensitive code).

@@ -5,3 +5,5 @@ pub mod helm_template;
 pub mod input_limit;
 pub mod invalid_yaml;
 pub mod non_string_value;
+pub mod not_an_object;
+pub mod object_shape;

@@ -56,6 +56,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PATH")]
     pub context: Vec<PathBuf>,
 
+    /// Raise or lower a resource limit (repeatable): max-file-bytes (default 64 MiB),
+    /// max-depth (255), max-alias-expansion (1000000), max-documents (100000),
+    /// max-line-bytes (1 MiB). Also `limits:` in .ekslint.yaml.
+    #[arg(long, value_name = "NAME=VALUE", value_parser = parse_limit)]
+    pub limit: Vec<(String, String)>,
+
     /// Name to report for standard input (also picks YAML or JSON by its extension).
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
@@ -128,4 +134,13 @@ pub struct RulesArgs {
 pub struct RuleArgs {
     /// A rule code (`API001`) or name (`api-removed`).
     pub rule: String,
+}
+
+fn parse_limit(s: &str) -> Result<(String, String), String> {
+    let (name, value) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=VALUE, for example max-depth=1000, not `{s}`"))?;
+    let mut probe = ekslint_manifest::Limits::default();
+    probe.set(name.trim(), value)?;
+    Ok((name.trim().to_string(), value.trim().to_string()))
 }

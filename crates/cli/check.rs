@@ -75,6 +75,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     };
     let overrides = Overrides {
         target: args.target_version.clone(),
+        limits: args.limit.clone(),
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };

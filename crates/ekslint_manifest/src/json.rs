@@ -174,10 +174,15 @@ impl P<'_> {
                 None => return Err(self.unexpected("a value")),
                 Some(b'{') | Some(b'[') => {
                     if stack.len() >= limits.max_depth {
-                        return Err(self.err(
+                        let mut p = self.err(
                             self.i,
-                            format!("nesting deeper than {} levels", limits.max_depth),
-                        ));
+                            format!(
+                                "objects and arrays nested deeper than {} levels (`--limit max-depth=N` raises it); the document was skipped",
+                                limits.max_depth
+                            ),
+                        );
+                        p.kind = ProblemKind::Limit;
+                        return Err(p);
                     }
                     let start = self.i as u32;
                     let open = self.b[self.i];

@@ -27,6 +27,64 @@ pub struct Limits {
     pub max_alias_expansion: u64,
     /// Most documents read from one file.
     pub max_documents: usize,
+    /// Longest line, in bytes; a file with a longer line is not parsed.
+    pub max_line_bytes: usize,
+}
+
+impl Limits {
+    /// The names used by `--limit NAME=VALUE` and the config's `limits:`, with their meaning.
+    pub const NAMES: &'static [(&'static str, &'static str)] = &[
+        ("max-file-bytes", "largest file read, in bytes"),
+        (
+            "max-depth",
+            "deepest nesting of maps and lists (at most 10000)",
+        ),
+        (
+            "max-alias-expansion",
+            "most nodes that aliases may add to one document",
+        ),
+        ("max-documents", "most documents read from one file"),
+        ("max-line-bytes", "longest line, in bytes"),
+    ];
+
+    /// Set one limit by name. The value is a positive integer; `max-depth` is capped so that
+    /// no configuration can make a deep document overflow a stack.
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
+        let v: u64 = value
+            .trim()
+            .replace('_', "")
+            .parse()
+            .ok()
+            .filter(|&v| v > 0)
+            .ok_or_else(|| format!("`{value}` is not a positive whole number"))?;
+        let as_usize = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
+        match name {
+            "max-file-bytes" => self.max_file_bytes = v,
+            "max-depth" => {
+                if v > Self::DEPTH_CEILING as u64 {
+                    return Err(format!(
+                        "max-depth can be at most {}, to keep deep documents from overflowing the stack",
+                        Self::DEPTH_CEILING
+                    ));
+                }
+                self.max_depth = as_usize(v);
+            }
+            "max-alias-expansion" => self.max_alias_expansion = v,
+            "max-documents" => self.max_documents = as_usize(v),
+            "max-line-bytes" => self.max_line_bytes = as_usize(v),
+            _ => {
+                let names: Vec<&str> = Self::NAMES.iter().map(|(n, _)| *n).collect();
+                return Err(format!(
+                    "unknown limit `{name}`; the limits are {}",
+                    names.join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The highest `max-depth` accepted.
+    pub const DEPTH_CEILING: usize = 10_000;
 }
 
 impl Default for Limits {
@@ -36,6 +94,7 @@ impl Default for Limits {
             max_depth: 255,
             max_alias_expansion: 1_000_000,
             max_documents: 100_000,
+            max_line_bytes: 1024 * 1024,
         }
     }
 }
@@ -200,7 +259,8 @@ pub fn parse(source: Arc<SourceFile>, format: Format, limits: &Limits) -> Parsed
     } else {
         None
     };
-    let loaded = if helm.is_some() {
+    let long_line = long_line(&text, limits.max_line_bytes);
+    let loaded = if helm.is_some() || long_line.is_some() {
         Loaded {
             tree: Tree::default(),
             documents: Vec::new(),
@@ -213,12 +273,14 @@ pub fn parse(source: Arc<SourceFile>, format: Format, limits: &Limits) -> Parsed
             Format::Json => json::load(&text, limits),
         }
     };
+    let mut problems = loaded.problems;
+    problems.extend(long_line);
     let mut file = ParsedFile {
         source,
         tree: loaded.tree,
         documents: loaded.documents,
         comments: loaded.comments,
-        problems: loaded.problems,
+        problems,
         objects: Vec::new(),
         helm,
         non_kubernetes_documents: 0,
@@ -227,6 +289,29 @@ pub fn parse(source: Arc<SourceFile>, format: Format, limits: &Limits) -> Parsed
     file.objects = objects;
     file.non_kubernetes_documents = non_k8s;
     file
+}
+
+/// The first line longer than `max` bytes, as a limit problem at its start.
+fn long_line(text: &str, max: usize) -> Option<Problem> {
+    if text.len() <= max {
+        return None;
+    }
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let len = line.trim_end_matches(['\n', '\r']).len();
+        if len > max {
+            let first = line.chars().next().map_or(0, char::len_utf8) as u32;
+            return Some(Problem {
+                kind: ProblemKind::Limit,
+                span: Span::new(start as u32, start as u32 + first),
+                message: format!(
+                    "a line of {len} bytes, over the {max}-byte limit (`--limit max-line-bytes=N` raises it); the file was not parsed"
+                ),
+            });
+        }
+        start += line.len();
+    }
+    None
 }
 
 /// Parse text held in memory (tests, stdin, config files).

@@ -132,11 +132,18 @@ impl Loader<'_> {
             .unwrap_or(self.text.len())
             .min(self.text.len());
         let mut message = e.info();
+        let mut kind = ProblemKind::Syntax;
         if message.is_empty() {
             message = "invalid YAML".to_string();
+        } else if message.contains("recursion limit") {
+            kind = ProblemKind::Limit;
+            message = format!(
+                "maps and lists nested deeper than {} levels (`--limit max-depth=N` raises it); the document was skipped",
+                self.limits.max_depth
+            );
         }
         Problem {
-            kind: ProblemKind::Syntax,
+            kind,
             span: char_span_at(self.text, offset),
             message,
         }

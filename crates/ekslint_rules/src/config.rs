@@ -56,6 +56,8 @@ pub struct Config {
     pub fail_on: Option<Severity>,
     /// The AWS environment being migrated to (`aws:`).
     pub aws: AwsTarget,
+    /// Resource limits (`limits:`), already validated.
+    pub limits: Option<ekslint_manifest::Limits>,
 }
 
 /// The AWS account(s), partition and region the manifests are moving to: `aws:` in the config.
@@ -86,6 +88,7 @@ const AWS_KEYS: &[&str] = &["account-ids", "partition", "region"];
 
 const KEYS: &[&str] = &[
     "aws",
+    "limits",
     "target-version",
     "select",
     "ignore",
@@ -169,6 +172,32 @@ pub fn parse(path: &str, text: &str, dir: PathBuf) -> Result<Config, ConfigError
                 config.fail_on = Some(parse_severity(&s, &src)?);
             }
             "aws" => config.aws = parse_aws(tree, v, &src)?,
+            "limits" => {
+                let Some(map) = tree.entries(v) else {
+                    return Err(ConfigError::at(
+                        &src,
+                        tree.span(v),
+                        "`limits` must map limit names to numbers",
+                    ));
+                };
+                let mut limits = ekslint_manifest::Limits::default();
+                for le in map {
+                    let name = scalar_string(tree, le.key, &src, "limits")?;
+                    let value = scalar_string(tree, le.value, &src, "limits")?;
+                    limits.set(&name.value, &value.value).map_err(|m| {
+                        let span = if ekslint_manifest::Limits::NAMES
+                            .iter()
+                            .any(|(n, _)| *n == name.value)
+                        {
+                            value.span
+                        } else {
+                            name.span
+                        };
+                        ConfigError::at(&src, span, m)
+                    })?;
+                }
+                config.limits = Some(limits);
+            }
             "severity" => {
                 let Some(map) = tree.entries(v) else {
                     return Err(ConfigError::at(
@@ -400,6 +429,23 @@ mod tests {
         assert!(err.help.unwrap().contains("API001"));
         let err = parse("c.yaml", "severity: {API001: fatal}\n", PathBuf::new()).unwrap_err();
         assert!(err.message.contains("fatal"));
+    }
+
+    #[test]
+    fn limits() {
+        let c = parse(
+            "c.yaml",
+            "limits:\n  max-depth: 1000\n  max-file-bytes: 1_000_000\n",
+            PathBuf::new(),
+        )
+        .unwrap();
+        let l = c.limits.unwrap();
+        assert_eq!((l.max_depth, l.max_file_bytes), (1000, 1_000_000));
+        let err = parse("c.yaml", "limits:\n  max-depth: 99999\n", PathBuf::new()).unwrap_err();
+        assert_eq!(err.span, Span::new(21, 26), "{}", err.message);
+        let err = parse("c.yaml", "limits:\n  depth: 9\n", PathBuf::new()).unwrap_err();
+        assert!(err.message.contains("max-depth"), "{}", err.message);
+        assert_eq!(err.span, Span::new(10, 15));
     }
 
     #[test]

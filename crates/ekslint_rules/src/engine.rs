@@ -19,6 +19,8 @@ use crate::version::{self, KubeVersion};
 #[derive(Clone, Debug, Default)]
 pub struct Overrides {
     pub target: Option<String>,
+    /// `--limit NAME=VALUE`, applied after the config's `limits:`.
+    pub limits: Vec<(String, String)>,
     pub select: Option<Vec<String>>,
     pub ignore: Vec<String>,
 }
@@ -128,6 +130,15 @@ impl Settings {
         }
         settings.base_dir = config.dir.clone();
         settings.aws = config.aws.clone();
+        if let Some(l) = &config.limits {
+            settings.limits = l.clone();
+        }
+        for (name, value) in &overrides.limits {
+            settings
+                .limits
+                .set(name, value)
+                .map_err(|m| plain_err(format!("--limit {name}={value}: {m}")))?;
+        }
         Ok(settings)
     }
 

@@ -1,1 +1,3 @@
 //! aws-auth ConfigMap rules.
+
+pub mod embedded;

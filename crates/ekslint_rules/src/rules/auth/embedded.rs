@@ -128,6 +128,24 @@ impl Embedded {
         self.exact_span(inner).unwrap_or(self.value_span)
     }
 
+    /// The outer span of a problem found while parsing the inner text. Parsers report problems at
+    /// line breaks and at the end of the text, which are not verbatim copies; those map to the end
+    /// of the nearest verbatim text before them (the end of the line where the problem shows), and
+    /// to the value's span only when nothing before them maps.
+    pub fn problem_span(&self, inner: Span) -> Span {
+        if let Some(s) = self.exact_span(inner) {
+            return s;
+        }
+        let i = self.segments.partition_point(|s| s.inner <= inner.start);
+        match i.checked_sub(1).map(|i| self.segments[i]) {
+            Some(s) => {
+                let at = s.outer + s.len.min(inner.start - s.inner);
+                Span::new(at, at)
+            }
+            None => self.value_span,
+        }
+    }
+
     /// The outer span of an inner node.
     pub fn span(&self, node: NodeId) -> Span {
         self.outer_span(self.tree().span(node))
@@ -434,6 +452,17 @@ data:
         // The loader reports the tab at the end of the plain scalar before it.
         assert_eq!((lc.line, lc.column), (3, 16));
         assert_eq!(&f.source.text[s.range()], "a");
+    }
+
+    #[test]
+    fn a_problem_at_the_end_maps_to_the_last_line() {
+        let outer = "data:\n  mapUsers: |\n    - userarn: a\n      username: \"ci\n  other: x\n";
+        let (f, e) = embed(outer, "mapUsers");
+        let p = &e.inner.problems[0];
+        let s = e.problem_span(p.span);
+        assert!(s.is_empty());
+        let lc = f.source.line_col(s.start);
+        assert_eq!((lc.line, lc.column), (4, 20));
     }
 
     #[test]

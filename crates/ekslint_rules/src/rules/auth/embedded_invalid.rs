@@ -89,7 +89,7 @@ impl Rule for EmbeddedYamlInvalid {
                 .iter()
                 .find(|p| !matches!(p.kind, ProblemKind::DuplicateKey { .. }))
             {
-                let span = emb.outer_span(p.span);
+                let span = emb.problem_span(p.span);
                 ctx.report(
                     span,
                     format!("the YAML inside `{key}` does not parse ({}); {lost}", p.message),

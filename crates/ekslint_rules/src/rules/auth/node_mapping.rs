@@ -103,7 +103,7 @@ impl Rule for NodeMapping {
                     )
                     .label(format!("add {list}"))
                     .help(format!(
-                        "a {} node row has the groups {}",
+                        "a `{}` node row has the groups {}",
                         kind.kind,
                         kind.groups
                             .iter()

@@ -66,7 +66,9 @@ impl Rule for AccessEntryMigration {
             if doc.section == Section::Accounts {
                 let t = doc.emb.tree();
                 for &item in doc.items() {
-                    let Some(id) = t.scalar_text(item) else { continue };
+                    let Some(id) = t.scalar_text(item) else {
+                        continue;
+                    };
                     ctx.report(
                         doc.emb.span(item),
                         format!(
@@ -100,7 +102,7 @@ fn advice(row: &Row<'_>, arn: &str) -> (String, Option<String>) {
                     "access entry: type `{}` for `{arn}` (EKS sets the username and groups; none may be given)",
                     kind.access_entry
                 ),
-                Some("rows that EKS added for managed node groups stay until the cluster is switched to the API authentication mode".to_string()),
+                kind.kind.starts_with("ec2").then(|| "rows that EKS added for managed node groups stay until the cluster is switched to the API authentication mode".to_string()),
             ),
         };
     }

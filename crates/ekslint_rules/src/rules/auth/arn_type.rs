@@ -80,7 +80,9 @@ fn role_problem(arn: &str) -> Option<String> {
 fn user_problem(arn: &str) -> Option<String> {
     let Some(a) = Arn::parse(arn) else {
         return Some(if arn.starts_with('<') || arn.contains(' ') {
-            format!("`userarn` is not an ARN (`{arn}` looks like a placeholder): write the IAM user ARN")
+            format!(
+                "`userarn` is not an ARN (`{arn}` looks like a placeholder): write the IAM user ARN"
+            )
         } else {
             "`userarn` is not an ARN: expected `arn:<partition>:iam::<12-digit account>:user/<name>`"
                 .to_string()
@@ -98,13 +100,22 @@ fn user_problem(arn: &str) -> Option<String> {
         );
     }
     if a.service != "iam" {
-        return Some(format!("`userarn` is an ARN for service `{}`; a user ARN has `iam` there", a.service));
+        return Some(format!(
+            "`userarn` is an ARN for service `{}`; a user ARN has `iam` there",
+            a.service
+        ));
     }
     if !a.region.is_empty() {
-        return Some(format!("`userarn` has the region `{}`; IAM ARNs have an empty region (`iam::`)", a.region));
+        return Some(format!(
+            "`userarn` has the region `{}`; IAM ARNs have an empty region (`iam::`)",
+            a.region
+        ));
     }
     if a.account.len() != 12 || !a.account.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(format!("`userarn` has `{}`, which is not a 12-digit AWS account ID", a.account));
+        return Some(format!(
+            "`userarn` has `{}`, which is not a 12-digit AWS account ID",
+            a.account
+        ));
     }
     let kind = a.resource.split('/').next().unwrap_or("");
     match kind {
@@ -126,15 +137,20 @@ impl Rule for ArnType {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         for doc in docs(ctx, obj) {
             for row in doc.rows() {
-                let Some((arn, node)) = row.arn() else { continue };
+                let Some((arn, node)) = row.arn() else {
+                    continue;
+                };
                 let problem = match row.section {
                     Section::Roles => role_problem(arn),
                     Section::Users => user_problem(arn),
                     Section::Accounts => None,
                 };
                 if let Some(msg) = problem {
-                    ctx.report(row.emb.span(node), format!("{msg}; the mapping matches nothing"))
-                        .label("wrong ARN");
+                    ctx.report(
+                        row.emb.span(node),
+                        format!("{msg}; the mapping matches nothing"),
+                    )
+                    .label("wrong ARN");
                 }
             }
         }

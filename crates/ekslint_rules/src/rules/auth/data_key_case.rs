@@ -138,7 +138,14 @@ mod tests {
         ] {
             assert_eq!(meant(k), Some(s), "{k}");
         }
-        for k in ["mapRoles", "mapUsers", "mapAccounts", "other", "roles", "config"] {
+        for k in [
+            "mapRoles",
+            "mapUsers",
+            "mapAccounts",
+            "other",
+            "roles",
+            "config",
+        ] {
             assert_eq!(meant(k), None, "{k}");
         }
     }

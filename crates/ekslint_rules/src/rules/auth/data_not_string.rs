@@ -68,12 +68,16 @@ impl Rule for DataNotString {
             let what = tree.type_name(e.value);
             let known = Section::ALL.iter().any(|s| s.key() == key);
             // Block style, indented under the key, nothing but `:` and white space in between.
-            let between = text.get(key_span.end as usize..value_span.start as usize).unwrap_or("");
-            let block = !matches!(text.as_bytes().get(value_span.start as usize), Some(b'[' | b'{'));
+            let between = text
+                .get(key_span.end as usize..value_span.start as usize)
+                .unwrap_or("");
+            let block = !matches!(
+                text.as_bytes().get(value_span.start as usize),
+                Some(b'[' | b'{')
+            );
             let source = ctx.file.source.clone();
             let col = |at: u32| source.line_col(at).column;
-            let indented = col(value_span.start) > col(key_span.start)
-                && between.contains('\n');
+            let indented = col(value_span.start) > col(key_span.start) && between.contains('\n');
             let clean = between
                 .strip_prefix(':')
                 .is_some_and(|rest| rest.chars().all(char::is_whitespace));

@@ -54,11 +54,15 @@ impl Rule for DuplicateArn {
             let rows = doc.rows();
             let field = doc.section.arn_field();
             for (i, row) in rows.iter().enumerate() {
-                let Some((arn, node)) = row.arn() else { continue };
+                let Some((arn, node)) = row.arn() else {
+                    continue;
+                };
                 // The last mapping with this ARN (case-insensitively) after this one.
-                let Some(later) = rows[i + 1..].iter().rev().find(|r| {
-                    r.arn().is_some_and(|(a, _)| a.eq_ignore_ascii_case(arn))
-                }) else {
+                let Some(later) = rows[i + 1..]
+                    .iter()
+                    .rev()
+                    .find(|r| r.arn().is_some_and(|(a, _)| a.eq_ignore_ascii_case(arn)))
+                else {
                     continue;
                 };
                 let (later_arn, later_node) = later.arn().expect("found by its ARN");
@@ -68,7 +72,11 @@ impl Rule for DuplicateArn {
                         "{} has the same `{field}` as {}{}: the last one wins, so this mapping is ignored",
                         row.describe(),
                         later.describe(),
-                        if same_case { "" } else { " (compared case-insensitively)" }
+                        if same_case {
+                            ""
+                        } else {
+                            " (compared case-insensitively)"
+                        }
                     )
                 } else {
                     format!(

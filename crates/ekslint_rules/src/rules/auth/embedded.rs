@@ -41,7 +41,12 @@ pub struct Embedded {
 
 /// Parse the string value `value` of `tree` (a tree of `outer_text`) as a YAML document. `None`
 /// when the node is not a scalar. `name` is used as the inner file's name (e.g. `mapRoles`).
-pub fn parse_embedded(outer_text: &str, tree: &Tree, value: NodeId, name: &str) -> Option<Embedded> {
+pub fn parse_embedded(
+    outer_text: &str,
+    tree: &Tree,
+    value: NodeId,
+    name: &str,
+) -> Option<Embedded> {
     let scalar = tree.scalar(value)?;
     let span = tree.span(value);
     let text = &*scalar.value;
@@ -51,7 +56,11 @@ pub fn parse_embedded(outer_text: &str, tree: &Tree, value: NodeId, name: &str) 
         }
         ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted => {
             let src = outer_text.get(span.range()).unwrap_or("");
-            let quote = if scalar.style == ScalarStyle::DoubleQuoted { '"' } else { '\'' };
+            let quote = if scalar.style == ScalarStyle::DoubleQuoted {
+                '"'
+            } else {
+                '\''
+            };
             match src.strip_prefix(quote).and_then(|s| s.strip_suffix(quote)) {
                 Some(body) if src.len() >= 2 => {
                     flow_segments(body, span.start + 1, scalar.style, text)
@@ -427,12 +436,11 @@ data:
 
     #[test]
     fn crlf_strip_chomping_and_indentation_indicator() {
-        let crlf = ROLES.replace('\n', "\r\n").replace("mapRoles: |", "mapRoles: |-");
+        let crlf = ROLES
+            .replace('\n', "\r\n")
+            .replace("mapRoles: |", "mapRoles: |-");
         let (f, e) = embed(&crlf, "mapRoles");
-        assert_eq!(
-            locate(&f, &e, &["1", "username"]),
-            (11, 17, "b".into())
-        );
+        assert_eq!(locate(&f, &e, &["1", "username"]), (11, 17, "b".into()));
         let explicit = "data:\n  mapRoles: |2+\n      - rolearn: x\n        username: \"é{{SessionName}}\"\n\n";
         let (f, e) = embed(explicit, "mapRoles");
         assert_eq!(locate(&f, &e, &["0", "rolearn"]), (3, 18, "x".into()));
@@ -475,13 +483,19 @@ data:
         );
         // The username is written with escaped quotes: it has no exact span; the value is used.
         let t = e.tree();
-        let u = t.get(t.items(e.root().unwrap()).unwrap()[0], "username").unwrap();
+        let u = t
+            .get(t.items(e.root().unwrap()).unwrap()[0], "username")
+            .unwrap();
         assert_eq!(e.node_exact_span(u), None);
         assert_eq!(e.span(u), e.value_span);
 
-        let json = "{\"data\": {\"mapRoles\": \"- rolearn: r\\u00e9\\n  username: \\ud83d\\ude00x\"}}";
+        let json =
+            "{\"data\": {\"mapRoles\": \"- rolearn: r\\u00e9\\n  username: \\ud83d\\ude00x\"}}";
         let f = ekslint_manifest::parse_str("t.json", json);
-        let v = f.tree.path(f.documents[0].root.unwrap(), &["data", "mapRoles"]).unwrap();
+        let v = f
+            .tree
+            .path(f.documents[0].root.unwrap(), &["data", "mapRoles"])
+            .unwrap();
         let e = parse_embedded(json, &f.tree, v, "mapRoles").unwrap();
         assert!(e.has_exact_positions());
         let t = e.tree();

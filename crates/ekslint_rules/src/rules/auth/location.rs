@@ -88,11 +88,7 @@ impl Rule for AwsAuthLocation {
             .unwrap_or(&[])
             .iter()
             .filter_map(|e| tree.scalar_text(e.key))
-            .any(|k| {
-                Section::ALL
-                    .iter()
-                    .any(|s| s.key().eq_ignore_ascii_case(k))
-            });
+            .any(|k| Section::ALL.iter().any(|s| s.key().eq_ignore_ascii_case(k)));
         if !holds_mappings {
             return;
         }

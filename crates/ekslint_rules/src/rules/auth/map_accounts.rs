@@ -67,7 +67,9 @@ impl Rule for MapAccounts {
                 if !twelve {
                     ctx.report(
                         span,
-                        format!("`{text}` is not a 12-digit AWS account ID: no principal matches it"),
+                        format!(
+                            "`{text}` is not a 12-digit AWS account ID: no principal matches it"
+                        ),
                     )
                     .label("not an account ID");
                     continue;

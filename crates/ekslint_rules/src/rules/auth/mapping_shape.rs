@@ -75,13 +75,17 @@ const ALIASES: &[(&str, &str)] = &[
 fn near_field(section: Section, key: &str) -> Option<&'static str> {
     let fields = &TABLE.data_key(section).fields;
     let lower = key.to_ascii_lowercase();
-    if fields.iter().any(|f| *f == lower) {
+    if fields.contains(&lower) {
         return None;
     }
     let known = |f: &str| fields.iter().any(|x| x == f);
     let arn = section.arn_field();
     if let Some((_, f)) = ALIASES.iter().find(|(a, _)| *a == lower) {
-        let f = if *f == "rolearn" || *f == "userarn" { arn } else { f };
+        let f = if *f == "rolearn" || *f == "userarn" {
+            arn
+        } else {
+            f
+        };
         return known(f).then_some(f);
     }
     ["rolearn", "userarn", "username", "groups", "userid"]
@@ -131,7 +135,9 @@ fn check_row(ctx: &mut FileCtx<'_>, row: &Row<'_>) {
     // Misspelled fields.
     let mut misspelled_arn = None;
     for e in entries {
-        let Some(key) = t.scalar_text(e.key) else { continue };
+        let Some(key) = t.scalar_text(e.key) else {
+            continue;
+        };
         let Some(field) = near_field(row.section, key) else {
             continue;
         };
@@ -147,7 +153,10 @@ fn check_row(ctx: &mut FileCtx<'_>, row: &Row<'_>) {
         let why = match field {
             "rolearn" | "userarn" => {
                 misspelled_arn = Some(e.key);
-                format!("without `{field}` the {} is dropped", row.section.item_noun())
+                format!(
+                    "without `{field}` the {} is dropped",
+                    row.section.item_noun()
+                )
             }
             "groups" => "the principal gets no groups".to_string(),
             "username" => "the mapping has no username".to_string(),
@@ -183,7 +192,8 @@ fn check_row(ctx: &mut FileCtx<'_>, row: &Row<'_>) {
             }
             _ => {}
         }
-    } else if arn.is_none() && misspelled_arn.is_none()
+    } else if arn.is_none()
+        && misspelled_arn.is_none()
         && let Some(span) = first_key
     {
         ctx.report(
@@ -198,7 +208,10 @@ fn check_row(ctx: &mut FileCtx<'_>, row: &Row<'_>) {
     {
         ctx.report(
             emb.span(a.value),
-            format!("`{arn_field}` is a {}, not a string: the mapping cannot match", t.type_name(a.value)),
+            format!(
+                "`{arn_field}` is a {}, not a string: the mapping cannot match",
+                t.type_name(a.value)
+            ),
         )
         .label("not a string");
     }
@@ -208,7 +221,9 @@ fn check_row(ctx: &mut FileCtx<'_>, row: &Row<'_>) {
             if let Some(a) = arn {
                 ctx.report(
                     emb.span(a.key),
-                    format!("{desc} has no `username`: the mapping gives no usable Kubernetes identity"),
+                    format!(
+                        "{desc} has no `username`: the mapping gives no usable Kubernetes identity"
+                    ),
                 )
                 .label("`username` missing in this mapping");
             }

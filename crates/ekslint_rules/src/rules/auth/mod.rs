@@ -84,7 +84,10 @@ const TABLE_YAML: &str = include_str!("../../../../../rules/auth/aws-auth.yaml")
 
 pub(crate) static TABLE: LazyLock<AuthTable> = LazyLock::new(|| {
     let t: AuthTable = crate::data::load_yaml("rules/auth/aws-auth.yaml", TABLE_YAML);
-    assert_eq!(t.schema_version, 1, "rules/auth/aws-auth.yaml: schema_version");
+    assert_eq!(
+        t.schema_version, 1,
+        "rules/auth/aws-auth.yaml: schema_version"
+    );
     for s in Section::ALL {
         let k = &t.data_keys[s as usize];
         assert!(
@@ -259,7 +262,10 @@ impl<'e> Row<'e> {
         t.entries(self.item)?
             .iter()
             .rev()
-            .find(|e| t.scalar_text(e.key).is_some_and(|k| k.eq_ignore_ascii_case(name)))
+            .find(|e| {
+                t.scalar_text(e.key)
+                    .is_some_and(|k| k.eq_ignore_ascii_case(name))
+            })
             .copied()
     }
 
@@ -303,7 +309,12 @@ impl<'e> Row<'e> {
 
     /// "the 3rd role mapping" style description.
     pub fn describe(&self) -> String {
-        format!("{} #{} in `{}`", self.section.item_noun(), self.index + 1, self.section.key())
+        format!(
+            "{} #{} in `{}`",
+            self.section.item_noun(),
+            self.index + 1,
+            self.section.key()
+        )
     }
 
     /// The role name of a role ARN (`arn:…:role/path/NAME` → `NAME`).
@@ -323,7 +334,7 @@ impl<'e> Row<'e> {
         }
         let (user, _) = self.username()?;
         let role = self.role_name().unwrap_or("");
-        let hinted = |kind: &str| hint_matches(&role, &TABLE.node_row(kind).role_hint);
+        let hinted = |kind: &str| hint_matches(role, &TABLE.node_row(kind).role_hint);
         let kind = if user == TABLE.node_row("ec2-linux").username {
             if hinted("ec2-windows") || self.has_group("eks:kube-proxy-windows") {
                 "ec2-windows"
@@ -351,42 +362,6 @@ pub(crate) fn verbatim_node(outer: &str, emb: &Embedded, node: NodeId) -> Option
     let inner_src = emb.text().get(inner.range())?;
     let outer_src = outer.get(span.range())?;
     (inner_src == outer_src).then(|| (span, outer_src.to_string()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn table_is_consistent() {
-        let t = &*TABLE;
-        assert_eq!(t.schema_version, 1);
-        for (i, s) in Section::ALL.iter().enumerate() {
-            assert_eq!(t.data_keys[i].key, s.key());
-            assert_eq!(t.data_keys[i].arn_field, s.arn_field());
-            if !s.arn_field().is_empty() {
-                assert!(t.data_keys[i].fields.contains(&s.arn_field().to_string()));
-            }
-        }
-        for kind in ["ec2-linux", "ec2-windows", "fargate", "hybrid"] {
-            let r = t.node_row(kind);
-            assert!(r.username.starts_with("system:node:{{"));
-            assert!(r.groups.iter().any(|g| g == "system:bootstrappers"));
-            assert!(r.groups.iter().any(|g| g == "system:nodes"));
-            assert!(r.role_hint.iter().all(|h| *h == h.to_ascii_lowercase()));
-        }
-        for tok in &t.template_tokens {
-            assert!(["ok", "empty", "fails"].contains(&tok.in_map_users.as_str()));
-            assert!(!tok.token.contains(['{', '}', ' ']));
-        }
-        for g in &t.group_policies {
-            assert!(g.group.starts_with(&t.reserved_group_prefix));
-            assert!(g.policy.starts_with("AmazonEKS"));
-            assert!(["cluster", "namespace"].contains(&g.scope.as_str()));
-        }
-        assert!(t.reserved_username_prefixes.iter().all(|p| p.ends_with(':')));
-        assert_eq!(t.object.namespace, "kube-system");
-    }
 }
 
 /// Edit distance (insertions, deletions, substitutions) between two short ASCII-ish strings.
@@ -421,4 +396,55 @@ pub(crate) fn hint_matches(role_name: &str, hints: &[String]) -> bool {
         .chain(std::iter::once('-'))
         .collect();
     hints.iter().any(|h| padded.contains(h.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_consistent() {
+        let t = &*TABLE;
+        assert_eq!(t.schema_version, 1);
+        for (i, s) in Section::ALL.iter().enumerate() {
+            assert_eq!(t.data_keys[i].key, s.key());
+            assert_eq!(t.data_keys[i].arn_field, s.arn_field());
+            if !s.arn_field().is_empty() {
+                assert!(t.data_keys[i].fields.contains(&s.arn_field().to_string()));
+            }
+        }
+        for kind in ["ec2-linux", "ec2-windows", "fargate", "hybrid"] {
+            let r = t.node_row(kind);
+            assert!(r.username.starts_with("system:node:{{"));
+            assert!(r.groups.iter().any(|g| g == "system:bootstrappers"));
+            assert!(r.groups.iter().any(|g| g == "system:nodes"));
+            assert!(r.role_hint.iter().all(|h| *h == h.to_ascii_lowercase()));
+        }
+        for tok in &t.template_tokens {
+            assert!(["ok", "empty", "fails"].contains(&tok.in_map_users.as_str()));
+            assert!(!tok.token.contains(['{', '}', ' ']));
+        }
+        for g in &t.group_policies {
+            assert!(g.group.starts_with(&t.reserved_group_prefix));
+            assert!(g.policy.starts_with("AmazonEKS"));
+            assert!(["cluster", "namespace"].contains(&g.scope.as_str()));
+        }
+        assert!(
+            t.reserved_username_prefixes
+                .iter()
+                .all(|p| p.ends_with(':'))
+        );
+        assert_eq!(t.object.namespace, "kube-system");
+    }
+
+    #[test]
+    fn hints_and_distance() {
+        let win = &TABLE.node_row("ec2-windows").role_hint;
+        assert!(hint_matches("eks-win-nodes", win));
+        assert!(hint_matches("EKSWindowsNodeRole", win));
+        assert!(hint_matches("win2022_nodes", win));
+        assert!(!hint_matches("darwin-builders", win));
+        assert_eq!(edit_distance("maprccounts", "mapaccounts"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
 }

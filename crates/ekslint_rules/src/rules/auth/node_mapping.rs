@@ -114,7 +114,8 @@ impl Rule for NodeMapping {
                     continue;
                 }
                 if !user.starts_with("system:node:")
-                    && let Some((_, g)) = row.groups().into_iter().find(|(g, _)| *g == "system:nodes")
+                    && let Some((_, g)) =
+                        row.groups().into_iter().find(|(g, _)| *g == "system:nodes")
                 {
                     let _ = t;
                     ctx.report(

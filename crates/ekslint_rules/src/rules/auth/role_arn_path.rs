@@ -62,7 +62,9 @@ impl Rule for RoleArnPath {
                 continue;
             }
             for row in doc.rows() {
-                let Some((arn, node)) = row.arn() else { continue };
+                let Some((arn, node)) = row.arn() else {
+                    continue;
+                };
                 let Ok(role) = parse_role_arn(arn) else {
                     continue;
                 };
@@ -72,7 +74,7 @@ impl Rule for RoleArnPath {
                 let fixed = role.without_path();
                 let sso = role.path.starts_with("/aws-reserved/sso.amazonaws.com/");
                 let what = if sso {
-                    "an IAM Identity Center (SSO) role ARN with its `aws-reserved/sso.amazonaws.com/…` path"
+                    "an IAM Identity Center (SSO) role ARN with the path"
                 } else {
                     "a role ARN with the path"
                 };
@@ -87,7 +89,7 @@ impl Rule for RoleArnPath {
                 f.help(format!(
                     "write `rolearn: {fixed}`; keep the full ARN (with the path) only for EKS access entries"
                 ));
-                if let Some((span, src)) = verbatim_node(outer, &row.emb, node)
+                if let Some((span, src)) = verbatim_node(outer, row.emb, node)
                     && src.matches(arn).count() == 1
                 {
                     f.fix(Fix {

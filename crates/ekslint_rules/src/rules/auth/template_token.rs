@@ -189,7 +189,10 @@ mod tests {
     fn finds_tokens() {
         assert_eq!(
             tokens("a:{{SessionName}}-{{ X }}{{"),
-            vec![(2, "{{SessionName}}", "SessionName"), (18, "{{ X }}", " X ")]
+            vec![
+                (2, "{{SessionName}}", "SessionName"),
+                (18, "{{ X }}", " X ")
+            ]
         );
     }
 }

@@ -56,7 +56,9 @@ impl Rule for WindowsNode {
                 continue;
             }
             for row in doc.rows() {
-                let Some(kind) = row.node_kind() else { continue };
+                let Some(kind) = row.node_kind() else {
+                    continue;
+                };
                 if kind.kind != "ec2-windows" || row.has_group("eks:kube-proxy-windows") {
                     continue;
                 }

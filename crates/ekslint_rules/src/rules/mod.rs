@@ -16,6 +16,21 @@ pub static RULES: &[&dyn Rule] = &[
     &api::api_deprecated::ApiDeprecated,
     &api::api_component_deprecated::ApiComponentDeprecated,
     // AUTH: the aws-auth ConfigMap.
+    &auth::location::AwsAuthLocation,
+    &auth::data_key_case::DataKeyCase,
+    &auth::data_not_string::DataNotString,
+    &auth::embedded_invalid::EmbeddedYamlInvalid,
+    &auth::mapping_shape::MappingShape,
+    &auth::folded_group::FoldedGroup,
+    &auth::role_arn_path::RoleArnPath,
+    &auth::arn_type::ArnType,
+    &auth::duplicate_arn::DuplicateArn,
+    &auth::template_token::TemplateToken,
+    &auth::node_mapping::NodeMapping,
+    &auth::windows_node::WindowsNode,
+    &auth::system_masters::SystemMasters,
+    &auth::map_accounts::MapAccounts,
+    &auth::access_entry::AccessEntryMigration,
     // CSI: storage.
     // IRSA: IAM roles for service accounts.
     // LBC: AWS Load Balancer Controller.

@@ -17,6 +17,15 @@ pub static RULES: &[&dyn Rule] = &[
     &api::api_component_deprecated::ApiComponentDeprecated,
     // AUTH: the aws-auth ConfigMap.
     // CSI: storage.
+    &csi::storageclass_invalid_parameter::StorageclassInvalidParameter,
+    &csi::ebs_boolean_parameter::EbsBooleanParameter,
+    &csi::ebs_volume_type::EbsVolumeType,
+    &csi::ebs_parameter_range::EbsParameterRange,
+    &csi::ebs_filesystem_options::EbsFilesystemOptions,
+    &csi::volume_access_mode::VolumeAccessMode,
+    &csi::in_tree_provisioner::InTreeProvisioner,
+    &csi::in_tree_volume_source::InTreeVolumeSource,
+    &csi::in_tree_migrated::InTreeMigrated,
     // IRSA: IAM roles for service accounts.
     // LBC: AWS Load Balancer Controller.
     &sup::UnusedSuppression,

@@ -23,9 +23,13 @@ pub static RULES: &[&dyn Rule] = &[
     &csi::ebs_parameter_range::EbsParameterRange,
     &csi::ebs_filesystem_options::EbsFilesystemOptions,
     &csi::volume_access_mode::VolumeAccessMode,
+    &csi::fargate_volume::FargateVolume,
     &csi::in_tree_provisioner::InTreeProvisioner,
     &csi::in_tree_volume_source::InTreeVolumeSource,
     &csi::in_tree_migrated::InTreeMigrated,
+    &csi::claim_storageclass_missing::ClaimStorageclassMissing,
+    &csi::claim_without_default_class::ClaimWithoutDefaultClass,
+    &csi::multiple_default_classes::MultipleDefaultClasses,
     // IRSA: IAM roles for service accounts.
     // LBC: AWS Load Balancer Controller.
     &sup::UnusedSuppression,

@@ -24,6 +24,8 @@ pub struct ClassFact {
     pub fsx_storage_type: Option<Box<str>>,
     pub fsx_throughput: Option<i64>,
     pub default: bool,
+    /// The default-class annotation value, when `"true"`.
+    pub default_loc: Option<Loc>,
     /// The `provisioner` value: where related labels point.
     pub loc: Loc,
 }
@@ -177,9 +179,11 @@ impl Facts for CsiFacts {
         let ns = namespace_or_default(obj.namespace_str(tree)).to_string();
         let name_node = obj.name.map(|f| f.node).unwrap_or(obj.node);
         if let Some(sc) = StorageClass::of(tree, obj) {
-            let default = DEFAULT_CLASS_ANNOTATIONS.iter().any(|a| {
-                obj.annotation(tree, a).and_then(|n| tree.scalar_text(n)) == Some("true")
+            let default_node = DEFAULT_CLASS_ANNOTATIONS.iter().find_map(|a| {
+                obj.annotation(tree, a)
+                    .filter(|n| tree.scalar_text(*n) == Some("true"))
             });
+            let default = default_node.is_some();
             let d = sc.driver();
             let vtype = match d {
                 Some(Driver::Ebs) => sc.value(Driver::Ebs, "type"),
@@ -207,6 +211,7 @@ impl Facts for CsiFacts {
                     .flatten()
                     .and_then(|v| v.parse().ok()),
                 default,
+                default_loc: default_node.map(|n| loc(src, tree, n)),
                 loc: loc(src, tree, sc.provisioner_node),
             });
             return;
@@ -410,7 +415,11 @@ impl CsiFacts {
     pub fn resolve<'a>(&'a self, c: &ClaimFact) -> Resolved<'a> {
         let from = &c.class_loc.file;
         if let Some(v) = &c.volume_name
-            && let Some(pv) = self.volumes.iter().find(|p| p.name == *v)
+            && let Some(pv) = self
+                .volumes
+                .iter()
+                .filter(|p| p.name == *v)
+                .max_by_key(|p| common_prefix(&p.loc.file.path, &from.path))
         {
             return Resolved::Volume(pv);
         }

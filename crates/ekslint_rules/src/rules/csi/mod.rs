@@ -6,21 +6,21 @@ pub mod table;
 
 pub mod claim_storageclass_missing;
 pub mod claim_without_default_class;
-// TODO pub mod ebs_binding_mode;
+pub mod ebs_binding_mode;
 pub mod ebs_boolean_parameter;
 pub mod ebs_filesystem_options;
 pub mod ebs_parameter_range;
 pub mod ebs_volume_type;
-// TODO pub mod efs_static_volume;
-// TODO pub mod efs_storageclass_invalid;
-// TODO pub mod efs_storageclass_risky;
+pub mod efs_static_volume;
+pub mod efs_storageclass_invalid;
+pub mod efs_storageclass_risky;
 pub mod fargate_volume;
-// TODO pub mod fsx_lustre_invalid;
+pub mod fsx_lustre_invalid;
 pub mod in_tree_migrated;
 pub mod in_tree_provisioner;
 pub mod in_tree_volume_source;
 pub mod multiple_default_classes;
-// TODO pub mod storage_advice;
+pub mod storage_advice;
 pub mod storageclass_invalid_parameter;
 pub mod volume_access_mode;
 

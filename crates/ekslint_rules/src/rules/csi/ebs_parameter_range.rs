@@ -126,6 +126,7 @@ impl Rule for EbsParameterRange {
         if let Some(p) = sc.param(d, "kmsKeyId")
             && let Some(v) = p.value
             && !v.is_empty()
+            && !super::is_placeholder(v)
         {
             let ok = Arn::parse(v).is_some_and(|a| a.service == "kms" && a.resource.starts_with("key/"));
             if !ok {

@@ -108,6 +108,7 @@ impl Rule for EfsStaticVolume {
         let mut ap = None;
         if let Some(hn) = tree.get(csi, "volumeHandle")
             && let Some(h) = tree.scalar_text(hn)
+            && !super::is_placeholder(h)
         {
             match parse_handle(h) {
                 Ok((a, b)) => (s3, ap) = (a, b),

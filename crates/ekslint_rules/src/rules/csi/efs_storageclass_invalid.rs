@@ -87,6 +87,9 @@ impl Rule for EfsStorageclassInvalid {
         if sc.driver() != Some(d) {
             return;
         }
+        if sc.params.is_empty() {
+            return; // a class for statically provisioned volumes only: nothing is created
+        }
         let parent = obj
             .get(tree, &["parameters"])
             .and_then(|_| tree.get_entry(obj.node, "parameters"))
@@ -134,6 +137,7 @@ impl Rule for EfsStorageclassInvalid {
         if let Some(p) = sc.param(d, "fileSystemId")
             && let Some(v) = p.value
             && !is_fs_id(v, "fs-")
+            && !super::is_placeholder(v)
         {
             ctx.report(tree.span(p.value_node), format!("`{v}` is not a file system ID: `fs-` followed by 8 to 40 lowercase hex digits"))
                 .label("not fs-<hex>");

@@ -268,3 +268,9 @@ pub fn volume_sources<'t>(tree: &'t Tree, obj: &Object) -> Vec<VolumeSource<'t>>
     }
     out
 }
+
+/// A documentation placeholder (`<insert subnet ID>`, `[Filesystem ID]`, `{{ .Values.id }}`) rather
+/// than a value: IDs written like this are left alone.
+pub fn is_placeholder(v: &str) -> bool {
+    (v.contains('<') && v.contains('>')) || (v.contains('[') && v.contains(']')) || v.contains("{{")
+}

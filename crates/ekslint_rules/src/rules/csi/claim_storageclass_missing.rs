@@ -67,7 +67,9 @@ impl Rule for ClaimStorageclassMissing {
         }
         let mut out = Vec::new();
         for c in &facts.claims {
-            let ClassRef::Named(n) = &c.class else { continue };
+            let ClassRef::Named(n) = &c.class else {
+                continue;
+            };
             if &**n == EKS_BUILTIN_CLASS || facts.classes.iter().any(|cl| cl.name == *n) {
                 continue;
             }

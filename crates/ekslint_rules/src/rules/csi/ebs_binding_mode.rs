@@ -76,12 +76,19 @@ impl Rule for EbsBindingMode {
         if obj.kind_str(tree) != Some("PersistentVolume") || !obj.group(tree).is_empty() {
             return;
         }
-        let Some(spec) = obj.get(tree, &["spec"]) else { return };
-        let Some(de) = tree.path_entry(spec, &["csi", "driver"]) else { return };
+        let Some(spec) = obj.get(tree, &["spec"]) else {
+            return;
+        };
+        let Some(de) = tree.path_entry(spec, &["csi", "driver"]) else {
+            return;
+        };
         if tree.scalar_text(de.value).and_then(Driver::of) != Some(Driver::Ebs) {
             return;
         }
-        let handle = tree.path(spec, &["csi", "volumeHandle"]).and_then(|n| tree.scalar_text(n)).unwrap_or("");
+        let handle = tree
+            .path(spec, &["csi", "volumeHandle"])
+            .and_then(|n| tree.scalar_text(n))
+            .unwrap_or("");
         if handle.starts_with("local-ebs://") {
             return;
         }

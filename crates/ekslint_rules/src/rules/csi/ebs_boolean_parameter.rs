@@ -93,18 +93,17 @@ impl Rule for EbsBooleanParameter {
                 _ => None,
             };
             let key = row.key.as_str();
-            let consequence = match (key, meant) {
-                ("encrypted", Some((true, _))) => {
-                    "so volumes of this class are created UNENCRYPTED".to_string()
-                }
-                (_, Some((true, _))) => format!("so `{key}` is off"),
-                _ => format!("so `{key}` is off"),
+            let consequence = if key == "encrypted" {
+                "so volumes of this class are created UNENCRYPTED".to_string()
+            } else {
+                format!("so `{key}` is off")
             };
             let f = ctx.report(
                 span,
                 format!(
-                    "`{}: {shown}` is read as false: the EBS CSI driver treats only the exact lowercase string \"true\" as true, {consequence}",
-                    p.key
+                    "`{}: {}` is read as false: the EBS CSI driver treats only the exact lowercase string \"true\" as true, {consequence}",
+                    p.key,
+                    quoted(shown)
                 ),
             );
             match meant {

@@ -79,7 +79,10 @@ impl Rule for EbsFilesystemOptions {
         if let Some(p) = fs_param
             && let Some(v) = p.value
         {
-            let allowed = &row.param("csi.storage.k8s.io/fstype").expect("fstype row").values;
+            let allowed = &row
+                .param("csi.storage.k8s.io/fstype")
+                .expect("fstype row")
+                .values;
             if allowed.iter().any(|a| a == v) {
                 fstype = v;
             } else {
@@ -89,7 +92,10 @@ impl Rule for EbsFilesystemOptions {
                 );
                 f.label("unsupported fstype");
                 if allowed.iter().any(|a| a.eq_ignore_ascii_case(v)) {
-                    f.help(format!("file system names are lowercase: `{}`", v.to_ascii_lowercase()));
+                    f.help(format!(
+                        "file system names are lowercase: `{}`",
+                        v.to_ascii_lowercase()
+                    ));
                 }
                 fstype = "";
             }
@@ -98,7 +104,9 @@ impl Rule for EbsFilesystemOptions {
         }
         let fs_span = fs_param.map(|p| tree.span(p.value_node));
         for p in &sc.params {
-            let Some(prow) = row.param(p.key) else { continue };
+            let Some(prow) = row.param(p.key) else {
+                continue;
+            };
             if prow.fstypes.is_empty() {
                 continue;
             }
@@ -123,8 +131,11 @@ impl Rule for EbsFilesystemOptions {
         if let Some(p) = sc.param(d, "ext4ClusterSize")
             && sc.value(d, "ext4BigAlloc") != Some("true")
         {
-            ctx.report(tree.span(p.key_node), "`ext4ClusterSize` needs `ext4BigAlloc: \"true\"`: without it CreateVolume fails")
-                .label("ext4BigAlloc is not \"true\"");
+            ctx.report(
+                tree.span(p.key_node),
+                "`ext4ClusterSize` needs `ext4BigAlloc: \"true\"`: without it CreateVolume fails",
+            )
+            .label("ext4BigAlloc is not \"true\"");
         }
         let prefix = row.tag_prefix.as_deref().unwrap_or("tagSpecification");
         for p in &sc.params {
@@ -144,7 +155,10 @@ impl Rule for EbsFilesystemOptions {
                 continue;
             }
             let reserved = row.reserved_tag_keys.iter().any(|r| r == k)
-                || row.reserved_tag_prefixes.iter().any(|r| k.starts_with(r.as_str()));
+                || row
+                    .reserved_tag_prefixes
+                    .iter()
+                    .any(|r| k.starts_with(r.as_str()));
             if reserved {
                 ctx.report(span, format!("the tag key `{k}` is reserved by the EBS CSI driver: CreateVolume fails (unless the driver runs with --warn-on-invalid-tag, which drops the tag)"))
                     .label("reserved tag key")

@@ -84,8 +84,14 @@ impl Rule for EbsParameterRange {
             {
                 let span = tree.span(p.value_node);
                 if n < lim.min {
-                    ctx.report(span, format!("{n} IOPS is below the {vtype} minimum of {}: CreateVolume fails", lim.min))
-                        .label(format!("at least {}", lim.min));
+                    ctx.report(
+                        span,
+                        format!(
+                            "{n} IOPS is below the {vtype} minimum of {}: CreateVolume fails",
+                            lim.min
+                        ),
+                    )
+                    .label(format!("at least {}", lim.min));
                 } else if n > lim.max {
                     ctx.report(span, format!("{n} IOPS is above the {vtype} maximum of {} known to the driver: the volume may be capped or rejected", lim.max))
                         .label(format!("at most {}", lim.max));
@@ -99,7 +105,9 @@ impl Rule for EbsParameterRange {
                 if n > lim.max_per_gib {
                     ctx.report(span, format!("iopsPerGB {n} is above the {vtype} ratio of {} IOPS per GiB: EC2 caps or rejects the request", lim.max_per_gib))
                         .label(format!("at most {}", lim.max_per_gib));
-                } else if n * 100 < lim.min && sc.value(d, "allowAutoIOPSPerGBIncrease") != Some("true") {
+                } else if n * 100 < lim.min
+                    && sc.value(d, "allowAutoIOPSPerGBIncrease") != Some("true")
+                {
                     let min_gib = (lim.min + n - 1) / n;
                     ctx.report(span, format!("with iopsPerGB {n}, claims smaller than {min_gib} GiB ask for fewer than the {vtype} minimum of {} IOPS and fail to provision", lim.min))
                         .label("too low for small claims")
@@ -128,7 +136,8 @@ impl Rule for EbsParameterRange {
             && !v.is_empty()
             && !super::is_placeholder(v)
         {
-            let ok = Arn::parse(v).is_some_and(|a| a.service == "kms" && a.resource.starts_with("key/"));
+            let ok =
+                Arn::parse(v).is_some_and(|a| a.service == "kms" && a.resource.starts_with("key/"));
             if !ok {
                 ctx.report(tree.span(p.value_node), format!("`kmsKeyId` should be a full KMS key ARN (`arn:aws:kms:<region>:<account>:key/<id>`), not `{v}`"))
                     .label("not a key ARN")

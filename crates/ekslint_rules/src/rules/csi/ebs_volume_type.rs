@@ -73,7 +73,12 @@ impl Rule for EbsVolumeType {
         let d = Driver::Ebs;
         let types = &d.row().param("type").expect("type row").values;
         // Integers.
-        for key in ["iops", "iopsPerGB", "throughput", "volumeInitializationRate"] {
+        for key in [
+            "iops",
+            "iopsPerGB",
+            "throughput",
+            "volumeInitializationRate",
+        ] {
             let Some(p) = sc.param(d, key) else { continue };
             let Some(v) = tree.scalar_text(p.value_node) else {
                 continue;
@@ -147,10 +152,14 @@ impl Rule for EbsVolumeType {
                 format!("an `{vtype}` volume needs provisioned IOPS: set `iops` or `iopsPerGB`; EC2 rejects CreateVolume without them"),
             )
             .label("no `iops` or `iopsPerGB`")
-            .help(format!("add e.g. `iopsPerGB: \"50\"` (IOPS = iopsPerGB × size in GiB) or `iops: \"3000\"`"));
+            .help("add e.g. `iopsPerGB: \"50\"` (IOPS = iopsPerGB × size in GiB) or `iops: \"3000\"`");
         }
         if let (Some(a), Some(b)) = (iops, per_gb) {
-            let (first, second) = if a.key_node < b.key_node { (a, b) } else { (b, a) };
+            let (first, second) = if a.key_node < b.key_node {
+                (a, b)
+            } else {
+                (b, a)
+            };
             ctx.report(
                 tree.span(second.key_node),
                 "`iops` and `iopsPerGB` are mutually exclusive: CreateVolume fails with `specify either IOPS or IOPSPerGb, not both`",

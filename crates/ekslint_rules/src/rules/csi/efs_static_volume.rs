@@ -83,13 +83,18 @@ fn parse_handle(h: &str) -> Result<(bool, Option<&str>), String> {
         return Err(format!("too many `:`-separated fields (at most {max})"));
     }
     if !is_fs_id(parts[0], "fs-") {
-        return Err(format!("`{}` is not a file system ID (`fs-` and 8-40 lowercase hex digits)", parts[0]));
+        return Err(format!(
+            "`{}` is not a file system ID (`fs-` and 8-40 lowercase hex digits)",
+            parts[0]
+        ));
     }
     let ap = parts.get(2).copied().filter(|a| !a.is_empty());
     if let Some(a) = ap
         && !is_fs_id(a, "fsap-")
     {
-        return Err(format!("`{a}` is not an access point ID (`fsap-` and 8-40 lowercase hex digits)"));
+        return Err(format!(
+            "`{a}` is not an access point ID (`fsap-` and 8-40 lowercase hex digits)"
+        ));
     }
     Ok((s3, ap))
 }
@@ -100,8 +105,15 @@ impl Rule for EfsStaticVolume {
         if obj.kind_str(tree) != Some("PersistentVolume") || !obj.group(tree).is_empty() {
             return;
         }
-        let Some(csi) = obj.get(tree, &["spec", "csi"]) else { return };
-        if tree.get(csi, "driver").and_then(|n| tree.scalar_text(n)).and_then(Driver::of) != Some(Driver::Efs) {
+        let Some(csi) = obj.get(tree, &["spec", "csi"]) else {
+            return;
+        };
+        if tree
+            .get(csi, "driver")
+            .and_then(|n| tree.scalar_text(n))
+            .and_then(Driver::of)
+            != Some(Driver::Efs)
+        {
             return;
         }
         let mut s3 = false;
@@ -113,15 +125,24 @@ impl Rule for EfsStaticVolume {
             match parse_handle(h) {
                 Ok((a, b)) => (s3, ap) = (a, b),
                 Err(why) => {
-                    ctx.report(tree.span(hn), format!("invalid EFS volume handle `{h}`: {why}; the mount fails"))
-                        .label("expected fs-<id>[:<path>[:fsap-<id>]]");
+                    ctx.report(
+                        tree.span(hn),
+                        format!("invalid EFS volume handle `{h}`: {why}; the mount fails"),
+                    )
+                    .label("expected fs-<id>[:<path>[:fsap-<id>]]");
                 }
             }
         }
         let allowed = &Driver::Efs.row().volume_attributes;
         let mut encrypt = None;
-        for e in tree.get(csi, "volumeAttributes").and_then(|m| tree.entries(m)).unwrap_or(&[]) {
-            let Some(k) = tree.scalar_text(e.key) else { continue };
+        for e in tree
+            .get(csi, "volumeAttributes")
+            .and_then(|m| tree.entries(m))
+            .unwrap_or(&[])
+        {
+            let Some(k) = tree.scalar_text(e.key) else {
+                continue;
+            };
             if !allowed.iter().any(|a| a.eq_ignore_ascii_case(k)) {
                 let f = ctx.report(tree.span(e.key), format!("EFS does not support the volume attribute `{k}`: NodePublishVolume fails with `Volume context property {k} not supported`"));
                 f.label("unsupported attribute");
@@ -135,8 +156,11 @@ impl Rule for EfsStaticVolume {
                 let v = tree.scalar_text(e.value).unwrap_or("");
                 match parse_go_bool(v) {
                     None => {
-                        ctx.report(tree.span(e.value), format!("`{k}: {v}` is not a boolean: the mount fails"))
-                            .label("not true/false");
+                        ctx.report(
+                            tree.span(e.value),
+                            format!("`{k}: {v}` is not a boolean: the mount fails"),
+                        )
+                        .label("not true/false");
                     }
                     Some(b) if lower == "encryptintransit" => encrypt = Some((b, e.value)),
                     _ => {}
@@ -146,15 +170,27 @@ impl Rule for EfsStaticVolume {
         if let Some((false, n)) = encrypt
             && s3
         {
-            ctx.report(tree.span(n), "encryption in transit cannot be turned off for S3 Files volumes: the mount fails")
-                .label("must stay on");
+            ctx.report(
+                tree.span(n),
+                "encryption in transit cannot be turned off for S3 Files volumes: the mount fails",
+            )
+            .label("must stay on");
         }
-        for &o in obj.get(tree, &["spec", "mountOptions"]).and_then(|l| tree.items(l)).unwrap_or(&[]) {
-            let Some(opt) = tree.scalar_text(o) else { continue };
+        for &o in obj
+            .get(tree, &["spec", "mountOptions"])
+            .and_then(|l| tree.items(l))
+            .unwrap_or(&[])
+        {
+            let Some(opt) = tree.scalar_text(o) else {
+                continue;
+            };
             let span = tree.span(o);
             if opt == "tls" && matches!(encrypt, Some((false, _))) {
-                ctx.report(span, "mount option `tls` contradicts `encryptInTransit: \"false\"`: the mount fails")
-                    .label("conflicts with encryptInTransit");
+                ctx.report(
+                    span,
+                    "mount option `tls` contradicts `encryptInTransit: \"false\"`: the mount fails",
+                )
+                .label("conflicts with encryptInTransit");
             } else if opt == "crossaccount" {
                 ctx.report(span, "`crossaccount` is not a mount option: set it as a volume attribute (`crossaccount: \"true\"`)")
                     .label("not a mount option");
@@ -177,7 +213,12 @@ mod tests {
     fn handles() {
         assert!(parse_handle("fs-e8a95a42").is_ok());
         assert!(parse_handle("fs-e8a95a42:/dir").is_ok());
-        assert_eq!(parse_handle("fs-e8a95a42::fsap-068c22f0246419f75").unwrap().1, Some("fsap-068c22f0246419f75"));
+        assert_eq!(
+            parse_handle("fs-e8a95a42::fsap-068c22f0246419f75")
+                .unwrap()
+                .1,
+            Some("fsap-068c22f0246419f75")
+        );
         assert!(parse_handle("s3files:fs-e8a95a42").unwrap().0);
         assert!(parse_handle("efs:fs-e8a95a42:/a:fsap-068c22f0246419f75").is_ok());
         assert!(parse_handle("fs-XYZ").is_err());

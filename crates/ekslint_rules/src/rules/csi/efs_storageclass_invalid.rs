@@ -73,7 +73,9 @@ declare_rule! {
 
 pub(super) fn is_fs_id(s: &str, prefix: &str) -> bool {
     s.strip_prefix(prefix).is_some_and(|h| {
-        (8..=40).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        (8..=40).contains(&h.len())
+            && h.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     })
 }
 
@@ -99,14 +101,21 @@ impl Rule for EfsStorageclassInvalid {
         let near_miss = |want: &str| {
             sc.params
                 .iter()
-                .find(|p| p.key != want && !known.contains(&p.key) && did_you_mean(p.key, [want].into_iter()).is_some())
+                .find(|p| {
+                    p.key != want
+                        && !known.contains(&p.key)
+                        && did_you_mean(p.key, [want].into_iter()).is_some()
+                })
                 .copied()
         };
         let missing = |ctx: &mut FileCtx<'_>, want: &str, msg: String| {
             let f = ctx.report(parent, msg);
             f.label(format!("no `{want}`"));
             if let Some(p) = near_miss(want) {
-                f.with_label(tree.span(p.key_node), format!("keys are case-sensitive: this is ignored; write `{want}`"));
+                f.with_label(
+                    tree.span(p.key_node),
+                    format!("keys are case-sensitive: this is ignored; write `{want}`"),
+                );
             }
         };
         let mode = sc.param(d, "provisioningMode");
@@ -119,10 +128,14 @@ impl Rule for EfsStorageclassInvalid {
             }
             _ => {}
         }
-        let ids: Vec<_> = ["fileSystemId", "fileSystemIdConfigRef", "fileSystemIdSecretRef"]
-            .iter()
-            .filter_map(|k| sc.param(d, k))
-            .collect();
+        let ids: Vec<_> = [
+            "fileSystemId",
+            "fileSystemIdConfigRef",
+            "fileSystemIdSecretRef",
+        ]
+        .iter()
+        .filter_map(|k| sc.param(d, k))
+        .collect();
         match ids.as_slice() {
             [] => missing(ctx, "fileSystemId", "EFS StorageClass without `fileSystemId` (or `fileSystemIdConfigRef`/`fileSystemIdSecretRef`): CreateVolume cannot find the file system".into()),
             [_] => {}
@@ -139,25 +152,46 @@ impl Rule for EfsStorageclassInvalid {
             && !is_fs_id(v, "fs-")
             && !super::is_placeholder(v)
         {
-            ctx.report(tree.span(p.value_node), format!("`{v}` is not a file system ID: `fs-` followed by 8 to 40 lowercase hex digits"))
-                .label("not fs-<hex>");
+            ctx.report(
+                tree.span(p.value_node),
+                format!(
+                    "`{v}` is not a file system ID: `fs-` followed by 8 to 40 lowercase hex digits"
+                ),
+            )
+            .label("not fs-<hex>");
         }
         for k in ["fileSystemIdConfigRef", "fileSystemIdSecretRef"] {
             if let Some(p) = sc.param(d, k)
                 && let Some(v) = p.value
                 && (v.split('/').count() != 3 || v.split('/').any(str::is_empty))
             {
-                ctx.report(tree.span(p.value_node), format!("`{k}: {v}` must be `namespace/name/key`"))
-                    .label("not namespace/name/key");
+                ctx.report(
+                    tree.span(p.value_node),
+                    format!("`{k}: {v}` must be `namespace/name/key`"),
+                )
+                .label("not namespace/name/key");
             }
         }
-        let int = |k: &str| sc.param(d, k).map(|p| (p, p.value.map(|v| parse_go_int(v, 64))));
+        let int = |k: &str| {
+            sc.param(d, k)
+                .map(|p| (p, p.value.map(|v| parse_go_int(v, 64))))
+        };
         for k in ["uid", "gid", "gidRangeStart", "gidRangeEnd"] {
             if let Some((p, r)) = int(k) {
                 match r {
                     Some(Ok(n)) if n < 0 || (n == 0 && k == "gidRangeStart") => {
-                        ctx.report(tree.span(p.value_node), format!("`{k}` must be {}", if k == "gidRangeStart" { "greater than 0" } else { "0 or more" }))
-                            .label("out of range");
+                        ctx.report(
+                            tree.span(p.value_node),
+                            format!(
+                                "`{k}` must be {}",
+                                if k == "gidRangeStart" {
+                                    "greater than 0"
+                                } else {
+                                    "0 or more"
+                                }
+                            ),
+                        )
+                        .label("out of range");
                     }
                     Some(Ok(_)) | None => {}
                     Some(Err(_)) => {
@@ -175,9 +209,12 @@ impl Rule for EfsStorageclassInvalid {
                 ctx.report(tree.span(p.key_node), "`gidRangeEnd` without `gidRangeStart`: CreateVolume fails with `Missing gidRangeStart parameter`").label("add gidRangeStart");
             }
             (Some((s, Some(Ok(a)))), Some((e, Some(Ok(b))))) if b <= a => {
-                ctx.report(tree.span(e.value_node), format!("`gidRangeEnd` ({b}) must be greater than `gidRangeStart` ({a})"))
-                    .label("not above gidRangeStart")
-                    .with_label(tree.span(s.value_node), "start");
+                ctx.report(
+                    tree.span(e.value_node),
+                    format!("`gidRangeEnd` ({b}) must be greater than `gidRangeStart` ({a})"),
+                )
+                .label("not above gidRangeStart")
+                .with_label(tree.span(s.value_node), "start");
             }
             _ => {}
         }
@@ -201,7 +238,10 @@ impl Rule for EfsStorageclassInvalid {
         if let Some(p) = sc.param(d, "subPathPattern")
             && let Some(v) = p.value
         {
-            let rest = v.replace("${.PV.name}", "").replace("${.PVC.name}", "").replace("${.PVC.namespace}", "");
+            let rest = v
+                .replace("${.PV.name}", "")
+                .replace("${.PVC.name}", "")
+                .replace("${.PVC.namespace}", "");
             if rest.contains("${") || rest.contains('}') {
                 ctx.report(tree.span(p.value_node), format!("`subPathPattern: {v}` may only use `${{.PV.name}}`, `${{.PVC.name}}` and `${{.PVC.namespace}}`: CreateVolume fails"))
                     .label("unsupported variable");

@@ -91,14 +91,18 @@ impl Rule for EfsStorageclassRisky {
         if sc.value(d, "provisioningMode").is_some() {
             match sc.param(d, "directoryPerms") {
                 None => {
-                    let at = tree.get_entry(obj.node, "parameters").map(|e| tree.span(e.key)).unwrap_or_else(|| tree.span(sc.provisioner_node));
+                    let at = tree
+                        .get_entry(obj.node, "parameters")
+                        .map(|e| tree.span(e.key))
+                        .unwrap_or_else(|| tree.span(sc.provisioner_node));
                     ctx.report(at, "EFS StorageClass without `directoryPerms`: the access point's root directory permissions are not set")
                         .label("no directoryPerms")
                         .help("add e.g. `directoryPerms: \"700\"`");
                 }
                 Some(p) => {
                     let v = p.value.unwrap_or("");
-                    if !(3..=4).contains(&v.len()) || !v.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+                    if !(3..=4).contains(&v.len()) || !v.bytes().all(|b| (b'0'..=b'7').contains(&b))
+                    {
                         ctx.report(tree.span(p.value_node), format!("`directoryPerms` should be 3 or 4 octal digits in quotes (\"700\", \"0755\"), not `{}`", tree.scalar_text(p.value_node).unwrap_or("")))
                             .label("not octal permissions");
                     }
@@ -107,7 +111,10 @@ impl Rule for EfsStorageclassRisky {
         }
         let pattern = sc.value(d, "subPathPattern");
         let unique = sc.value(d, "ensureUniqueDirectory") != Some("false")
-            && sc.value(d, "ensureUniqueDirectory").and_then(crate::values::parse_go_bool) != Some(false);
+            && sc
+                .value(d, "ensureUniqueDirectory")
+                .and_then(crate::values::parse_go_bool)
+                != Some(false);
         if let Some(pat) = pattern {
             let base = sc.value(d, "basePath").unwrap_or("");
             // Shortest realistic names: a PV name is `pvc-<uuid>` (40); PVC names count as 1 character.
@@ -125,7 +132,9 @@ impl Rule for EfsStorageclassRisky {
                 ctx.report(tree.span(p.value_node), format!("the access point path (basePath + subPathPattern{}) is at least {} characters and {levels} levels: EFS allows 100 characters and 4 levels, so provisioning fails", if unique { " + unique suffix" } else { "" }, path.len()))
                     .label("path too long or too deep");
             }
-            if !unique && !pat.contains("${.PV.name}") && !(pat.contains("${.PVC.name}") && pat.contains("${.PVC.namespace}")) {
+            let per_claim = pat.contains("${.PV.name}")
+                || (pat.contains("${.PVC.name}") && pat.contains("${.PVC.namespace}"));
+            if !unique && !per_claim {
                 let p = sc.param(d, "ensureUniqueDirectory").expect("set to false");
                 ctx.report(tree.span(p.value_node), format!("with `ensureUniqueDirectory: \"false\"`, `subPathPattern: {pat}` gives different claims the same directory"))
                     .label("directories not unique")

@@ -112,11 +112,7 @@ fn loc(file: &Arc<SourceFile>, tree: &Tree, node: NodeId) -> Loc {
     Loc::new(file, tree.span(node))
 }
 
-fn modes(
-    file: &Arc<SourceFile>,
-    tree: &Tree,
-    spec: NodeId,
-) -> (Vec<(Box<str>, Loc)>, Option<Loc>) {
+fn modes(file: &Arc<SourceFile>, tree: &Tree, spec: NodeId) -> (Vec<(Box<str>, Loc)>, Option<Loc>) {
     let Some(e) = tree.get_entry(spec, "accessModes") else {
         return (Vec::new(), None);
     };
@@ -306,18 +302,15 @@ impl Facts for CsiFacts {
                     .unwrap_or("");
                 let key = format!("\0ephemeral/{}/{vname}", obj.name_str(tree).unwrap_or(""));
                 let at = tree.get(v, "ephemeral").unwrap_or(v);
-                self.claims.push(claim(
-                    src,
-                    tree,
-                    spec,
-                    &ns,
-                    Some(&key),
-                    "ephemeral",
-                    at,
-                ));
+                self.claims
+                    .push(claim(src, tree, spec, &ns, Some(&key), "ephemeral", at));
                 fact.claims.push(ClaimUse {
                     claim: key.into(),
-                    loc: loc(src, tree, tree.get_entry(v, "ephemeral").map(|e| e.key).unwrap_or(v)),
+                    loc: loc(
+                        src,
+                        tree,
+                        tree.get_entry(v, "ephemeral").map(|e| e.key).unwrap_or(v),
+                    ),
                 });
             }
             if let Some(d) = tree
@@ -342,10 +335,7 @@ impl Facts for CsiFacts {
                 };
                 let tname_node = tree.path(t, &["metadata", "name"]);
                 let tname = tname_node.and_then(|n| tree.scalar_text(n)).unwrap_or("");
-                let key = format!(
-                    "\0template/{}/{tname}",
-                    obj.name_str(tree).unwrap_or("")
-                );
+                let key = format!("\0template/{}/{tname}", obj.name_str(tree).unwrap_or(""));
                 self.claims.push(claim(
                     src,
                     tree,

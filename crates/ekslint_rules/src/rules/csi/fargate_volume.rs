@@ -73,11 +73,15 @@ impl Rule for FargateVolume {
             let place = if windows { "Windows" } else { "Fargate" };
             let bad = |d: Driver, dynamic: bool| -> Option<&'static str> {
                 match (windows, d) {
-                    (true, Driver::Efs) => Some("the EFS CSI driver does not support Windows nodes"),
+                    (true, Driver::Efs) => {
+                        Some("the EFS CSI driver does not support Windows nodes")
+                    }
                     (true, _) => None,
                     (false, Driver::Ebs) => Some("Fargate cannot mount EBS volumes"),
                     (false, Driver::Fsx) => Some("Fargate cannot mount FSx for Lustre volumes"),
-                    (false, Driver::Efs) if dynamic => Some("Fargate supports only statically provisioned EFS volumes, not EFS dynamic provisioning"),
+                    (false, Driver::Efs) if dynamic => Some(
+                        "Fargate supports only statically provisioned EFS volumes, not EFS dynamic provisioning",
+                    ),
                     (false, Driver::Efs) => None,
                 }
             };
@@ -85,7 +89,12 @@ impl Rule for FargateVolume {
                 if let Some(d) = Driver::of(d)
                     && let Some(why) = bad(d, false)
                 {
-                    out.push((l.clone(), pin.clone(), format!("{why}; this pod is pinned to {place}"), None));
+                    out.push((
+                        l.clone(),
+                        pin.clone(),
+                        format!("{why}; this pod is pinned to {place}"),
+                        None,
+                    ));
                 }
             }
             for u in &pod.claims {
@@ -95,7 +104,10 @@ impl Rule for FargateVolume {
                 let (driver, related) = match facts.resolve(c) {
                     Resolved::Class(cl) => (
                         cl.driver(),
-                        Some((cl.loc.clone(), format!("StorageClass `{}` uses `{}`", cl.name, cl.provisioner))),
+                        Some((
+                            cl.loc.clone(),
+                            format!("StorageClass `{}` uses `{}`", cl.name, cl.provisioner),
+                        )),
                     ),
                     Resolved::EksGp2 => (Some(Driver::Ebs), None),
                     Resolved::Volume(pv) => (
@@ -111,7 +123,10 @@ impl Rule for FargateVolume {
                     out.push((
                         u.loc.clone(),
                         pin.clone(),
-                        format!("claim `{}`: {why}; this pod is pinned to {place}", c.display_name()),
+                        format!(
+                            "claim `{}`: {why}; this pod is pinned to {place}",
+                            c.display_name()
+                        ),
                         related,
                     ));
                 }

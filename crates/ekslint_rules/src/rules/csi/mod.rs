@@ -170,9 +170,7 @@ pub fn quoted(s: &str) -> String {
 /// Kubernetes quantity → bytes (binary and decimal suffixes, plain numbers). `None` if unparsable.
 pub fn quantity_bytes(q: &str) -> Option<f64> {
     let q = q.trim();
-    let split = q
-        .find(|c: char| c.is_ascii_alphabetic())
-        .unwrap_or(q.len());
+    let split = q.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(q.len());
     let (num, suffix) = q.split_at(split);
     let n: f64 = num.parse().ok()?;
     let mult = match suffix {

@@ -51,7 +51,9 @@ impl Rule for MultipleDefaultClasses {
     fn check_set(&self, ctx: &mut SetCtx<'_>) {
         let facts = &ctx.index.csi;
         let defaults: Vec<_> = facts.defaults().collect();
-        let Some(first) = defaults.first() else { return };
+        let Some(first) = defaults.first() else {
+            return;
+        };
         let mut out = Vec::new();
         for c in defaults.iter().skip(1) {
             if c.name == first.name {
@@ -61,7 +63,10 @@ impl Rule for MultipleDefaultClasses {
         }
         for c in out {
             let at = c.default_loc.clone().unwrap_or_else(|| c.loc.clone());
-            let first_at = first.default_loc.clone().unwrap_or_else(|| first.loc.clone());
+            let first_at = first
+                .default_loc
+                .clone()
+                .unwrap_or_else(|| first.loc.clone());
             ctx.report(
                 at.file.clone(),
                 at.span,

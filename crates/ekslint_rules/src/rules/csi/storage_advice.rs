@@ -68,10 +68,18 @@ pub fn fsx_round_gib(bytes: f64, deployment: &str, storage: &str, throughput: Op
     let gib = (bytes / 1024f64.powi(3)).max(0.0);
     let units = |unit: f64| (gib / unit).ceil().max(1.0) as i64 * unit as i64;
     if storage == "HDD" {
-        return if throughput == Some(12) { units(6000.0) } else { units(1800.0) };
+        return if throughput == Some(12) {
+            units(6000.0)
+        } else {
+            units(1800.0)
+        };
     }
     if deployment == "SCRATCH_1" || deployment.is_empty() {
-        if gib < 3600.0 { units(1200.0) } else { units(3600.0) }
+        if gib < 3600.0 {
+            units(1200.0)
+        } else {
+            units(3600.0)
+        }
     } else if gib < 2400.0 {
         units(1200.0)
     } else {
@@ -96,9 +104,22 @@ impl Rule for StorageAdvice {
         let tree = ctx.tree();
         let mut found = Vec::new();
         if StorageClass::of(tree, obj).is_some() {
-            keys_in(tree, obj.get(tree, &["allowedTopologies"]), "matchLabelExpressions", &mut found);
+            keys_in(
+                tree,
+                obj.get(tree, &["allowedTopologies"]),
+                "matchLabelExpressions",
+                &mut found,
+            );
         } else if obj.kind_str(tree) == Some("PersistentVolume") && obj.group(tree).is_empty() {
-            keys_in(tree, obj.get(tree, &["spec", "nodeAffinity", "required", "nodeSelectorTerms"]), "matchExpressions", &mut found);
+            keys_in(
+                tree,
+                obj.get(
+                    tree,
+                    &["spec", "nodeAffinity", "required", "nodeSelectorTerms"],
+                ),
+                "matchExpressions",
+                &mut found,
+            );
         }
         for k in found {
             ctx.report(tree.span(k), format!("`{OLD_ZONE_KEY}` is the EBS driver's deprecated topology key: use `topology.kubernetes.io/zone`"))
@@ -110,14 +131,23 @@ impl Rule for StorageAdvice {
         let facts = &ctx.index.csi;
         let mut out = Vec::new();
         for c in &facts.claims {
-            let Resolved::Class(cl) = facts.resolve(c) else { continue };
+            let Resolved::Class(cl) = facts.resolve(c) else {
+                continue;
+            };
             if cl.driver() != Some(Driver::Fsx) {
                 continue;
             }
             let Some((q, l)) = &c.storage else { continue };
-            let Some(bytes) = quantity_bytes(q) else { continue };
+            let Some(bytes) = quantity_bytes(q) else {
+                continue;
+            };
             let deployment = cl.volume_type.as_deref().unwrap_or("SCRATCH_1");
-            let real = fsx_round_gib(bytes, deployment, cl.fsx_storage_type.as_deref().unwrap_or("SSD"), cl.fsx_throughput);
+            let real = fsx_round_gib(
+                bytes,
+                deployment,
+                cl.fsx_storage_type.as_deref().unwrap_or("SSD"),
+                cl.fsx_throughput,
+            );
             if (real as f64 * 1024f64.powi(3) - bytes).abs() < 1.0 {
                 continue;
             }
@@ -143,8 +173,14 @@ mod tests {
         assert_eq!(fsx_round_gib(1300.0 * g, "", "SSD", None), 2400);
         assert_eq!(fsx_round_gib(3700.0 * g, "SCRATCH_1", "SSD", None), 7200);
         assert_eq!(fsx_round_gib(2500.0 * g, "PERSISTENT_2", "SSD", None), 4800);
-        assert_eq!(fsx_round_gib(100.0 * g, "PERSISTENT_1", "HDD", Some(12)), 6000);
-        assert_eq!(fsx_round_gib(100.0 * g, "PERSISTENT_1", "HDD", Some(40)), 1800);
+        assert_eq!(
+            fsx_round_gib(100.0 * g, "PERSISTENT_1", "HDD", Some(12)),
+            6000
+        );
+        assert_eq!(
+            fsx_round_gib(100.0 * g, "PERSISTENT_1", "HDD", Some(40)),
+            1800
+        );
         assert_eq!(fsx_round_gib(1200.0 * g, "SCRATCH_2", "SSD", None), 1200);
     }
 }

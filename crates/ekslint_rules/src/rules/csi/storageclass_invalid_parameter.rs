@@ -188,9 +188,7 @@ impl Rule for StorageclassInvalidParameter {
                     }],
                     applicability: Applicability::Safe,
                 });
-            } else if let Some(k) =
-                did_you_mean(p.key, row.params.iter().map(|r| r.key.as_str()))
-            {
+            } else if let Some(k) = did_you_mean(p.key, row.params.iter().map(|r| r.key.as_str())) {
                 f.help(format!("did you mean `{k}`?"));
             } else {
                 f.help("known keys: type, iops, iopsPerGB, throughput, encrypted, kmsKeyId, csi.storage.k8s.io/fstype, blockSize, inodeSize, bytesPerInode, numberOfInodes, ext4BigAlloc, ext4ClusterSize, ext4EncryptionSupport, allowAutoIOPSPerGBIncrease, allowAutoIOPSIncreaseOnModify, volumeInitializationRate, blockAttachUntilInitialized, tagSpecification_<N>");

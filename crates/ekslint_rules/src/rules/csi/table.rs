@@ -172,15 +172,27 @@ mod tests {
             assert!(["insensitive", "exact"].contains(&d.key_case.as_str()));
             assert!(["rejected", "ignored"].contains(&d.unknown_key.as_str()));
             assert!(["none", "static-only"].contains(&d.fargate.as_str()));
-            for m in ["ReadWriteOnce", "ReadWriteOncePod", "ReadOnlyMany", "ReadWriteMany"] {
+            for m in [
+                "ReadWriteOnce",
+                "ReadWriteOncePod",
+                "ReadOnlyMany",
+                "ReadWriteMany",
+            ] {
                 let v = d.access_modes.get(m).unwrap_or_else(|| panic!("{id} {m}"));
-                assert!(["ok", "never", "block-io2"].contains(&v.as_str()), "{id} {m}");
+                assert!(
+                    ["ok", "never", "block-io2"].contains(&v.as_str()),
+                    "{id} {m}"
+                );
             }
             let mut seen = std::collections::HashSet::new();
             for p in &d.params {
                 assert!(kinds.contains(&p.kind.as_str()), "{id} {}", p.key);
                 assert!(!p.upstream.is_empty(), "{id} {}", p.key);
-                assert!(seen.insert(p.key.to_ascii_lowercase()), "{id} duplicate {}", p.key);
+                assert!(
+                    seen.insert(p.key.to_ascii_lowercase()),
+                    "{id} duplicate {}",
+                    p.key
+                );
                 assert_eq!(p.kind == "enum", !p.values.is_empty(), "{id} {}", p.key);
                 assert!(d.param(&p.key).is_some());
             }
@@ -210,7 +222,12 @@ mod tests {
             assert!(seen.insert(&p.field), "duplicate {}", p.field);
             let _ = p.removed();
             assert!(["redirected", "broken"].contains(&p.outcome.as_str()));
-            assert_eq!(p.outcome == "redirected", p.csi_driver.is_some(), "{}", p.field);
+            assert_eq!(
+                p.outcome == "redirected",
+                p.csi_driver.is_some(),
+                "{}",
+                p.field
+            );
             if let Some(prov) = &p.provisioner {
                 assert!(prov.starts_with("kubernetes.io/"));
             }
@@ -219,7 +236,10 @@ mod tests {
             assert!(["migrate", "other-cloud", "removed"].contains(&p.eks.as_str()));
             assert_eq!(p.eks == "removed", p.outcome == "broken", "{}", p.field);
         }
-        assert_eq!(plugin_by_field("awsElasticBlockStore").unwrap().eks, "migrate");
+        assert_eq!(
+            plugin_by_field("awsElasticBlockStore").unwrap().eks,
+            "migrate"
+        );
         assert_eq!(
             plugin_by_provisioner("kubernetes.io/gce-pd").unwrap().field,
             "gcePersistentDisk"

@@ -105,7 +105,7 @@ fn class_target(c: &ClassFact) -> Target<'_> {
             c.loc.clone(),
             format!("StorageClass `{}` uses `{}`", c.name, c.provisioner),
         )),
-        via: format!("StorageClass `{}` (`{}`)", c.name, c.provisioner),
+        via: format!("StorageClass `{}`", c.name),
     }
 }
 
@@ -130,10 +130,7 @@ impl Rule for VolumeAccessMode {
                         .handle
                         .as_deref()
                         .is_some_and(|h| h.starts_with("local-ebs://")),
-                    related: Some((
-                        pv.loc.clone(),
-                        format!("PersistentVolume `{}`", pv.name),
-                    )),
+                    related: Some((pv.loc.clone(), format!("PersistentVolume `{}`", pv.name))),
                     via: format!("PersistentVolume `{}`", pv.name),
                 },
                 Resolved::None => Target {
@@ -224,7 +221,7 @@ fn check(ctx: &mut SetCtx<'_>, s: &Subject<'_>, t: &Target<'_>) {
             )
         } else {
             format!(
-                "{}: {} does not support `ReadOnlyMany` (MULTI_NODE_READER_ONLY), so it is served by {}: the volume cannot be provisioned or attached",
+                "{}: {} ({}) does not support `ReadOnlyMany` (MULTI_NODE_READER_ONLY): the volume cannot be provisioned or attached",
                 s.what,
                 driver.service(),
                 t.via

@@ -18,6 +18,23 @@ pub static RULES: &[&dyn Rule] = &[
     // AUTH: the aws-auth ConfigMap.
     // CSI: storage.
     // IRSA: IAM roles for service accounts.
+    &irsa::role_arn_format::RoleArnFormat,
+    &irsa::pod_annotation::PodAnnotation,
+    &irsa::wrong_namespace::WrongNamespace,
+    &irsa::env_pair::EnvPair,
+    &irsa::shadowing_credentials::ShadowingCredentials,
+    &irsa::reserved_token_volume::ReservedTokenVolume,
+    &irsa::token_expiration::TokenExpiration,
+    &irsa::sts_audience::StsAudience,
+    &irsa::skip_containers::SkipContainers,
+    &irsa::windows_affinity::WindowsAffinity,
+    &irsa::legacy_annotation::LegacyAnnotation,
+    &irsa::skip_label::SkipLabel,
+    &irsa::workload_before_service_account::WorkloadBeforeServiceAccount,
+    &irsa::non_root_no_fs_group::NonRootNoFsGroup,
+    &irsa::role_arn_target::RoleArnTarget,
+    &irsa::missing_service_account::MissingServiceAccount,
+    &irsa::static_credentials::StaticCredentials,
     // LBC: AWS Load Balancer Controller.
     &sup::UnusedSuppression,
     &sup::UnknownSuppression,

@@ -257,11 +257,12 @@ pub fn lint_file(file: &ParsedFile, settings: &Settings) -> FileOutput {
     }
 }
 
+/// Context files have no `enabled` list (nothing is reported on them): every code is off there.
 fn enabled_code(enabled: &[bool], rule: &RuleInfo) -> bool {
     RULES
         .iter()
         .position(|r| r.info().code == rule.code)
-        .is_some_and(|i| enabled[i])
+        .is_some_and(|i| enabled.get(i).copied().unwrap_or(false))
 }
 
 /// Run the per-set checks, apply suppressions, and sort: the finished report.

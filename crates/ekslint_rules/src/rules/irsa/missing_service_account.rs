@@ -8,6 +8,8 @@ declare_rule! {
     /// namespace (`default` when `metadata.namespace` is absent): `spec.serviceAccountName`, or the
     /// deprecated `spec.serviceAccount`. Reports, at that value, a ServiceAccount that no file of the
     /// input defines. The `default` ServiceAccount is never reported: every namespace has one.
+    /// Neither is a name that is not a valid object name (`$SA_NAME`, `${KSA_NAME}`): that is a
+    /// placeholder another tool fills in.
     /// When a ServiceAccount of that name exists in another namespace, it is labelled.
     ///
     /// Files passed with `--context` count as part of the input (their ServiceAccounts are found)
@@ -69,6 +71,7 @@ impl Rule for MissingServiceAccount {
         for w in &facts.workloads {
             let Some(loc) = &w.sa_loc else { continue };
             if &*w.service_account == "default"
+                || !is_dns_subdomain(&w.service_account)
                 || facts
                     .service_account(&w.namespace, &w.service_account)
                     .is_some()
@@ -110,4 +113,14 @@ impl Rule for MissingServiceAccount {
             );
         }
     }
+}
+
+/// A name the API server accepts for a ServiceAccount; anything else is a placeholder
+/// (`$SA_NAME`, `${KSA}`, `<name>`) filled in by another tool.
+fn is_dns_subdomain(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 253
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
 }

@@ -8,8 +8,10 @@ declare_rule! {
     /// - its ServiceAccount exists in its namespace without `eks.amazonaws.com/role-arn` (or is the
     ///   implicit `default` one), while a ServiceAccount of the same name in **another namespace**
     ///   has a role;
-    /// - it sets no `serviceAccountName` (so it runs as `default`, which has no role), while its
-    ///   namespace has a ServiceAccount with a role that no workload of the input uses.
+    /// - it sets no `serviceAccountName` (so it runs as `default`, which has no role), while the
+    ///   same file defines a ServiceAccount of its namespace with a role that no workload of the
+    ///   input uses. (Only the same file: a repository of unrelated examples in `default` would
+    ///   otherwise pair every workload with every unused ServiceAccount.)
     ///
     /// A ServiceAccount missing altogether is IRSA016.
     ///
@@ -118,7 +120,12 @@ impl Rule for WrongNamespace {
             let unused: Vec<_> = facts
                 .service_accounts
                 .iter()
-                .filter(|s| s.namespace == w.namespace && s.role.is_some() && &*s.name != "default")
+                .filter(|s| {
+                    s.namespace == w.namespace
+                        && s.role.is_some()
+                        && &*s.name != "default"
+                        && s.loc.file.path == w.spec_loc.file.path
+                })
                 .filter(|s| {
                     !facts
                         .workloads

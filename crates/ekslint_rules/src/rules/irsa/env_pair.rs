@@ -78,7 +78,11 @@ impl Rule for EnvPair {
             if present.iter().any(|(_, _, n)| n != name) {
                 continue;
             }
-            let other = pair.iter().find(|p| p != name).map(String::as_str).unwrap_or("");
+            let other = pair
+                .iter()
+                .find(|p| p != name)
+                .map(String::as_str)
+                .unwrap_or("");
             let cname = tree
                 .get(c, "name")
                 .and_then(|n| tree.scalar_text(n))

@@ -228,7 +228,9 @@ fn credentials(src: &Arc<SourceFile>, tree: &Tree, spec: NodeId) -> Vec<Credenti
                 continue;
             };
             let p = super::normalize_path(path);
-            if p.ends_with("/.aws") || p.ends_with("/.aws/credentials") || p.ends_with("/.aws/config")
+            if p.ends_with("/.aws")
+                || p.ends_with("/.aws/credentials")
+                || p.ends_with("/.aws/config")
             {
                 out.push(CredentialFact {
                     loc: loc(src, tree, path_node),

@@ -186,6 +186,15 @@ pub fn normalize_path(p: &str) -> &str {
     if t.is_empty() { p } else { t }
 }
 
+/// "Deployment `web`" for messages.
+pub fn describe(w: &facts::WorkloadFact) -> String {
+    if w.name.is_empty() {
+        w.kind.to_string()
+    } else {
+        format!("{} `{}`", w.kind, w.name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,14 +261,5 @@ mod tests {
         assert_eq!(t.windows_node_selector_keys.len(), 2);
         assert_eq!(t.default_audience, "sts.amazonaws.com");
         assert!(!t.token_expiration.upstream.is_empty());
-    }
-}
-
-/// "Deployment `web`" for messages.
-pub fn describe(w: &facts::WorkloadFact) -> String {
-    if w.name.is_empty() {
-        w.kind.to_string()
-    } else {
-        format!("{} `{}`", w.kind, w.name)
     }
 }

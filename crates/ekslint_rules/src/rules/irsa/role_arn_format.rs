@@ -126,10 +126,7 @@ impl Rule for RoleArnFormat {
             ),
             _ => None,
         };
-        let f = ctx.report(
-            span,
-            format!("`{}`: {}", super::ROLE_ARN, err.message()),
-        );
+        let f = ctx.report(span, format!("`{}`: {}", super::ROLE_ARN, err.message()));
         f.label(label);
         if let Some(h) = help {
             f.help(h);

@@ -82,7 +82,9 @@ impl Rule for RoleArnTarget {
         // Most common partition, for the mixing check.
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for (_, r) in &roles {
-            *counts.entry(r.partition.as_deref().unwrap_or("")).or_default() += 1;
+            *counts
+                .entry(r.partition.as_deref().unwrap_or(""))
+                .or_default() += 1;
         }
         let majority = counts
             .iter()

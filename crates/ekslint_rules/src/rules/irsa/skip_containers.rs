@@ -69,17 +69,17 @@ impl Rule for SkipContainers {
             .collect();
         let span = tree.span(node);
         let fields: Vec<&str> = value.split(',').collect();
-        let spaced: Vec<&str> = fields
-            .iter()
-            .copied()
-            .filter(|f| f.trim() != *f)
-            .collect();
+        let spaced: Vec<&str> = fields.iter().copied().filter(|f| f.trim() != *f).collect();
         if !spaced.is_empty() {
-            let fixed = fields.iter().map(|f| f.trim()).collect::<Vec<_>>().join(",");
+            let fixed = fields
+                .iter()
+                .map(|f| f.trim())
+                .collect::<Vec<_>>()
+                .join(",");
             ctx.report(
                 span,
                 format!(
-                    "`{}` is split on commas without trimming: {} never match a container",
+                    "`{}` is split on commas without trimming spaces, so {} (with the spaces) matches no container",
                     super::SKIP_CONTAINERS,
                     spaced
                         .iter()

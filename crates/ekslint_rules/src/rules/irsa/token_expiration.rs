@@ -95,15 +95,16 @@ impl Rule for TokenExpiration {
                 );
                 f.label("not base-10 seconds");
                 if let Some(n) = meant_seconds(value).filter(|n| (min..=max).contains(n)) {
-                    f.help(format!("write the number of seconds: \"{n}\""))
-                        .fix(crate::finding::Fix {
+                    f.help(format!("write the number of seconds: \"{n}\"")).fix(
+                        crate::finding::Fix {
                             title: format!("Write {n} seconds"),
                             edits: vec![crate::finding::Edit {
                                 span,
                                 replacement: format!("\"{n}\""),
                             }],
                             applicability: crate::finding::Applicability::Safe,
-                        });
+                        },
+                    );
                 }
             }
             Ok(n) if n < min => {

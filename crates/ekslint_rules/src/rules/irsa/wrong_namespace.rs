@@ -101,7 +101,11 @@ impl Rule for WrongNamespace {
                 );
                 f.label(format!("resolved in namespace `{}`", w.namespace));
                 if let Some(s) = own {
-                    f.related(s.loc.file.clone(), s.loc.span, "the ServiceAccount used: no role");
+                    f.related(
+                        s.loc.file.clone(),
+                        s.loc.span,
+                        "the ServiceAccount used: no role",
+                    );
                 }
                 for s in others {
                     f.related(
@@ -152,7 +156,11 @@ impl Rule for WrongNamespace {
             );
             f.label("no serviceAccountName");
             for s in &unused {
-                f.related(s.loc.file.clone(), s.loc.span, "has a role, used by no workload");
+                f.related(
+                    s.loc.file.clone(),
+                    s.loc.span,
+                    "has a role, used by no workload",
+                );
             }
             f.help(format!(
                 "set `serviceAccountName: {}` in the pod spec",

@@ -48,7 +48,7 @@ declare_rule! {
     ///
     /// ## References
     /// - ARN format and partitions: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html>
-    /// - Partitions and their regions: <https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/master/pkg/endpoints/partitions.go>
+    /// - Partitions and their region names: <https://github.com/aws/aws-sdk-go-v2/blob/main/internal/endpoints/awsrulesfn/partitions.json>
     /// - EKS guide, cross-account IRSA: <https://docs.aws.amazon.com/eks/latest/userguide/cross-account-access.html>
     pub struct RoleArnTarget {
         code: "IRSA015",

@@ -268,6 +268,7 @@ pub fn lint_file(file: &ParsedFile, settings: &Settings) -> FileOutput {
     }
 }
 
+/// Context files have no `enabled` list (nothing is reported on them): every code is off there.
 fn enabled_code(enabled: &[bool], rule: &RuleInfo) -> bool {
     RULES
         .iter()

@@ -1,0 +1,126 @@
+use crate::context::SetCtx;
+use crate::declare_rule;
+use crate::rule::Rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Resolves every workload's ServiceAccount the way Kubernetes does, in the workload's own
+    /// namespace (`default` when `metadata.namespace` is absent): `spec.serviceAccountName`, or the
+    /// deprecated `spec.serviceAccount`. Reports, at that value, a ServiceAccount that no file of the
+    /// input defines. The `default` ServiceAccount is never reported: every namespace has one.
+    /// Neither is a name that is not a valid object name (`$SA_NAME`, `${KSA_NAME}`): that is a
+    /// placeholder another tool fills in.
+    /// When a ServiceAccount of that name exists in another namespace, it is labelled.
+    ///
+    /// Files passed with `--context` count as part of the input (their ServiceAccounts are found)
+    /// but are never reported on, so a pre-commit hook that lints only the changed Deployment still
+    /// finds its ServiceAccount in an unchanged file.
+    ///
+    /// ## Why is this bad?
+    /// If the ServiceAccount does not exist when the pods are created, the API server refuses them
+    /// (`error looking up service account <ns>/<name>`): the Deployment shows no ready replicas and
+    /// the Job never starts. With IRSA, the role annotation that should be on that ServiceAccount is
+    /// missing too. A same-named ServiceAccount in another namespace does not help: the lookup is
+    /// always in the pod's namespace.
+    ///
+    /// Severity: warning, not error. The ServiceAccount is often created outside these manifests
+    /// (`eksctl create iamserviceaccount`, Terraform, another Helm chart), and ekslint cannot see
+    /// those. Lint the whole repository, or pass the other files with `--context`, to make the
+    /// finding exact; suppress it for accounts that another tool owns.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    ///   namespace: apps
+    /// spec:
+    ///   template:
+    ///     spec:
+    ///       serviceAccountName: s3-reader   # no ServiceAccount apps/s3-reader anywhere
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: ServiceAccount
+    /// metadata:
+    ///   name: s3-reader
+    ///   namespace: apps
+    ///   annotations:
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ```
+    ///
+    /// ## References
+    /// - Kubernetes, service accounts: <https://kubernetes.io/docs/concepts/security/service-accounts/>
+    /// - Webhook, the ServiceAccount lookup by namespace and name: <https://github.com/aws/amazon-eks-pod-identity-webhook/blob/master/pkg/handler/handler.go>
+    pub struct MissingServiceAccount {
+        code: "IRSA016",
+        name: "missing-service-account",
+        family: Irsa,
+        severity: Warning,
+        fix: None,
+        summary: "The workload's ServiceAccount is not defined in its namespace anywhere in the input",
+    }
+}
+
+impl Rule for MissingServiceAccount {
+    fn check_set(&self, ctx: &mut SetCtx<'_>) {
+        let facts = &ctx.index.irsa;
+        for w in &facts.workloads {
+            let Some(loc) = &w.sa_loc else { continue };
+            if &*w.service_account == "default"
+                || !is_dns_subdomain(&w.service_account)
+                || facts
+                    .service_account(&w.namespace, &w.service_account)
+                    .is_some()
+            {
+                continue;
+            }
+            let elsewhere: Vec<_> = facts
+                .service_accounts
+                .iter()
+                .filter(|s| s.name == w.service_account)
+                .collect();
+            let mut message = format!(
+                "ServiceAccount `{}` is not defined in namespace `{}` in any file of the input; {} cannot create pods until it exists",
+                w.service_account,
+                w.namespace,
+                super::describe(w)
+            );
+            if let Some(s) = elsewhere.first() {
+                message.push_str(&format!(
+                    " (a ServiceAccount `{}` exists in namespace `{}`, which does not count)",
+                    s.name, s.namespace
+                ));
+            }
+            let f = ctx.report(loc.file.clone(), loc.span, message);
+            f.label("no such ServiceAccount in this namespace");
+            for s in elsewhere {
+                let role = match &s.role {
+                    Some(r) => format!(" with role `{}`", r.arn),
+                    None => String::new(),
+                };
+                f.related(
+                    s.loc.file.clone(),
+                    s.loc.span,
+                    format!("same name, namespace `{}`{role}", s.namespace),
+                );
+            }
+            f.help(
+                "add the ServiceAccount to these manifests, pass the file that defines it with --context, or suppress this if another tool creates it",
+            );
+        }
+    }
+}
+
+/// A name the API server accepts for a ServiceAccount; anything else is a placeholder
+/// (`$SA_NAME`, `${KSA}`, `<name>`) filled in by another tool.
+fn is_dns_subdomain(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 253
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+}

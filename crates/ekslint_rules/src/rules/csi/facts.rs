@@ -40,6 +40,9 @@ impl ClassFact {
     }
 }
 
+/// The deprecated claim annotation that named the class before `storageClassName`.
+const BETA_CLASS_ANNOTATION: &str = "volume.beta.kubernetes.io/storage-class";
+
 /// How a claim names its class.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ClassRef {
@@ -134,8 +137,14 @@ fn claim(
     name: Option<&str>,
     origin: &'static str,
     fallback: NodeId,
+    metadata: Option<NodeId>,
 ) -> ClaimFact {
-    let class_entry = tree.get_entry(spec, "storageClassName");
+    // The deprecated annotation still wins over the field when both are set (the PV controller
+    // reads it first); `""` there means "no class" too.
+    let beta = metadata
+        .and_then(|m| tree.get(m, "annotations"))
+        .and_then(|a| tree.get_entry(a, BETA_CLASS_ANNOTATION));
+    let class_entry = beta.or_else(|| tree.get_entry(spec, "storageClassName"));
     let class = match class_entry.map(|e| (e, tree.scalar_text(e.value))) {
         None => ClassRef::Absent,
         Some((e, _)) if tree.is_null(e.value) => ClassRef::Absent,
@@ -226,6 +235,7 @@ impl Facts for CsiFacts {
                         obj.name_str(tree),
                         "PersistentVolumeClaim",
                         name_node,
+                        obj.get(tree, &["metadata"]),
                     ));
                 }
                 return;
@@ -302,8 +312,16 @@ impl Facts for CsiFacts {
                     .unwrap_or("");
                 let key = format!("\0ephemeral/{}/{vname}", obj.name_str(tree).unwrap_or(""));
                 let at = tree.get(v, "ephemeral").unwrap_or(v);
-                self.claims
-                    .push(claim(src, tree, spec, &ns, Some(&key), "ephemeral", at));
+                self.claims.push(claim(
+                    src,
+                    tree,
+                    spec,
+                    &ns,
+                    Some(&key),
+                    "ephemeral",
+                    at,
+                    tree.path(v, &["ephemeral", "volumeClaimTemplate", "metadata"]),
+                ));
                 fact.claims.push(ClaimUse {
                     claim: key.into(),
                     loc: loc(
@@ -344,6 +362,7 @@ impl Facts for CsiFacts {
                     Some(&key),
                     "volumeClaimTemplates",
                     tname_node.unwrap_or(t),
+                    tree.get(t, "metadata"),
                 ));
                 fact.claims.push(ClaimUse {
                     claim: key.into(),

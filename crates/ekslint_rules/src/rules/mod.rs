@@ -19,6 +19,23 @@ pub static RULES: &[&dyn Rule] = &[
     // CSI: storage.
     // IRSA: IAM roles for service accounts.
     // LBC: AWS Load Balancer Controller.
+    &lbc::unknown_annotation::UnknownAnnotation,
+    &lbc::annotation_wrong_kind::AnnotationWrongKind,
+    &lbc::deprecated::Deprecated,
+    &lbc::invalid_value::InvalidValue,
+    &lbc::service_controller::ServiceController,
+    &lbc::ssl_redirect::SslRedirect,
+    &lbc::wildcard_path::WildcardPath,
+    &lbc::missing_action::MissingAction,
+    &lbc::group_invalid::GroupInvalid,
+    &lbc::health_check::HealthCheck,
+    &lbc::ssl_policy::SslPolicy,
+    &lbc::open_to_internet::OpenToInternet,
+    &lbc::ingress_class::IngressClassRule,
+    &lbc::instance_cluster_ip::InstanceClusterIp,
+    &lbc::group_conflict::GroupConflict,
+    &lbc::backend_missing::BackendMissing,
+    &lbc::crd_schema::CrdSchema,
     &sup::UnusedSuppression,
     &sup::UnknownSuppression,
     &yaml::invalid_yaml::InvalidYaml,

@@ -263,7 +263,9 @@ fn ours(key: &str) -> bool {
         return true;
     }
     if prefix == "service.beta.kubernetes.io" {
-        return suffix.starts_with("aws-load-balancer-") || suffix.starts_with("actions.");
+        return suffix.starts_with("aws-load-balancer-")
+            || suffix.starts_with("actions.")
+            || distance(suffix, "load-balancer-source-ranges") <= 2;
     }
     if prefix == "service.kubernetes.io" {
         return suffix.starts_with("aws-load-balancer-");
@@ -380,7 +382,10 @@ pub fn suggest(key: &str) -> Option<String> {
             }
         }
     }
-    let best = cands.into_iter().min_by_key(|(d, _)| *d);
+    // Ties: prefer the longer key, as dropping a character is the commonest typo.
+    let best = cands
+        .into_iter()
+        .min_by_key(|(d, full)| (*d, std::cmp::Reverse(full.len())));
     let (d, full) = best?;
     let limit = (suffix.len() / 4).clamp(1, 4);
     (d <= limit && full != key).then_some(full)

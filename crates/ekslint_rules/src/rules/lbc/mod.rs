@@ -27,6 +27,9 @@ pub mod ssl_redirect;
 pub mod unknown_annotation;
 pub mod wildcard_path;
 
+#[cfg(test)]
+mod tests;
+
 use ekslint_manifest::{NodeId, Object, Span, Tree};
 
 use catalog::{CATALOG, INGRESS_PREFIX, Lookup, Row, lookup};

@@ -10,7 +10,8 @@ use super::{SvcController, TYPE_KEY};
 declare_rule! {
     /// ## What it does
     /// Reports deprecated load balancer controller annotations and values, with the replacement:
-    /// `kubernetes.io/ingress.class` (use `spec.ingressClassName`),
+    /// `kubernetes.io/ingress.class` on an ALB Ingress (value `alb`, or ALB annotations; use
+    /// `spec.ingressClassName`),
     /// `alb.ingress.kubernetes.io/web-acl-id`, and on Services the controller reconciles
     /// `aws-load-balancer-internal`, `aws-load-balancer-access-log-*` and
     /// `aws-load-balancer-cross-zone-load-balancing-enabled`; and the value `nlb-ip` of
@@ -77,6 +78,13 @@ impl Rule for Deprecated {
         for a in super::annotations(tree, obj) {
             if kind == "Ingress" && a.key == CATALOG.ingress_class_annotation.key {
                 let value = a.value.unwrap_or("");
+                // Another controller's class (`nginx`, `gce`, `istio`) is not ours to judge.
+                let alb_annotations = super::annotations(tree, obj)
+                    .iter()
+                    .any(|x| x.key.starts_with(super::catalog::INGRESS_PREFIX));
+                if value != "alb" && !alb_annotations {
+                    continue;
+                }
                 let has_field = obj.get(tree, &["spec", "ingressClassName"]).is_some();
                 let f = ctx.report(
                     a.key_span,

@@ -205,12 +205,13 @@ impl Rule for CrdSchema {
                     "not a port number",
                 );
             }
-            if let Some(sn) = tree.get(spec, "subnets") {
+            if let Some(sne) = tree.get_entry(spec, "subnets") {
+                let sn = sne.value;
                 let ids = tree.get(sn, "ids");
                 let tags = tree.get(sn, "tags");
                 if ids.is_some() == tags.is_some() {
                     c.report(
-                        sn,
+                        sne.key,
                         "`subnets` needs exactly one of `ids` and `tags`".to_string(),
                         "ids or tags",
                     );

@@ -125,13 +125,15 @@ impl Facts for LbcFacts {
                 let controller = obj
                     .get(tree, &["spec", "controller"])
                     .and_then(|n| Some((tree.as_str(n)?.into(), loc(n))));
-                let params = obj.get(tree, &["spec", "parameters"]).and_then(|p| {
+                let params = obj.get(tree, &["spec"]).and_then(|spec| {
+                    let entry = tree.get_entry(spec, "parameters")?;
+                    let p = entry.value;
                     let name_n = tree.get(p, "name")?;
                     Some(ParamsRef {
                         api_group: s(tree, tree.get(p, "apiGroup")).unwrap_or_default(),
                         kind: s(tree, tree.get(p, "kind")).unwrap_or_default(),
                         name: s(tree, Some(name_n))?,
-                        loc: loc(p),
+                        loc: loc(entry.key),
                         name_loc: loc(name_n),
                     })
                 });

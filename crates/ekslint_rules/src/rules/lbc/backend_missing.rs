@@ -82,7 +82,10 @@ impl Rule for BackendMissing {
                         f.related(
                             other.name_loc.file.clone(),
                             other.name_loc.span,
-                            format!("a Service `{}` exists in namespace `{}`", other.name, other.namespace),
+                            format!(
+                                "a Service `{}` exists in namespace `{}`",
+                                other.name, other.namespace
+                            ),
                         );
                     }
                     continue;
@@ -120,7 +123,11 @@ impl Rule for BackendMissing {
                     ),
                 )
                 .label("not a port of the Service")
-                .related(l.file.clone(), l.span, format!("ports of Service `{}`", svc.name))
+                .related(
+                    l.file.clone(),
+                    l.span,
+                    format!("ports of Service `{}`", svc.name),
+                )
                 .help("`port.number` is the Service's `port`, not the container's `targetPort`");
             }
         }

@@ -331,13 +331,15 @@ pub fn distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=m {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=n {
         for j in 1..=m {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[i - 2][j - 2] + 1);
             }
@@ -360,7 +362,11 @@ pub fn suggest(key: &str) -> Option<String> {
     };
     let norm = kebab(suffix);
     let mut cands: Vec<(usize, String)> = Vec::new();
-    for r in CATALOG.annotations.iter().filter(|r| r.key.starts_with(family)) {
+    for r in CATALOG
+        .annotations
+        .iter()
+        .filter(|r| r.key.starts_with(family))
+    {
         if r.output {
             continue;
         }
@@ -415,7 +421,10 @@ mod tests {
                 ValueType::Enum => assert!(r.open || !r.allowed.is_empty(), "{}", r.key),
                 _ => assert!(r.allowed.is_empty(), "{}", r.key),
             }
-            assert_eq!(r.items.is_some(), r.items.is_some() && r.ty == ValueType::List);
+            assert_eq!(
+                r.items.is_some(),
+                r.items.is_some() && r.ty == ValueType::List
+            );
             assert_eq!(r.json.is_some(), r.ty == ValueType::Json, "{}", r.key);
             assert_eq!(r.range.is_some(), r.range_by.is_some(), "{}", r.key);
             if let Some([lo, hi]) = r.range {
@@ -427,7 +436,12 @@ mod tests {
                 r.key
             );
         }
-        assert!(SSL_POLICIES.names.iter().all(|n| n.starts_with(&SSL_POLICIES.prefix)));
+        assert!(
+            SSL_POLICIES
+                .names
+                .iter()
+                .all(|n| n.starts_with(&SSL_POLICIES.prefix))
+        );
     }
 
     impl Row {
@@ -465,7 +479,10 @@ mod tests {
             suggest("service.kubernetes.io/aws-load-balancer-type").as_deref(),
             Some("service.beta.kubernetes.io/aws-load-balancer-type")
         );
-        assert_eq!(suggest("alb.ingress.kubernetes.io/completely-different"), None);
+        assert_eq!(
+            suggest("alb.ingress.kubernetes.io/completely-different"),
+            None
+        );
         assert!(matches!(
             lookup("alb.ingress.kubernetes.io/listener-attributes.https-443"),
             Lookup::BadTemplate(_)

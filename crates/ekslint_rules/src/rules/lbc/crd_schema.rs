@@ -111,20 +111,33 @@ struct Checker<'a, 'c> {
 impl Checker<'_, '_> {
     fn unknown_fields(&mut self, spec: NodeId, known: &[&str]) {
         for e in self.tree.entries(spec).unwrap_or(&[]) {
-            let Some(k) = self.tree.scalar_text(e.key) else { continue };
+            let Some(k) = self.tree.scalar_text(e.key) else {
+                continue;
+            };
             if known.contains(&k) {
                 continue;
             }
             let close = known
                 .iter()
-                .map(|c| (distance(&c.to_ascii_lowercase(), &k.to_ascii_lowercase()), c))
+                .map(|c| {
+                    (
+                        distance(&c.to_ascii_lowercase(), &k.to_ascii_lowercase()),
+                        c,
+                    )
+                })
                 .min_by_key(|(d, _)| *d)
                 .filter(|(d, _)| *d <= 3);
             let f = self.ctx.report(
                 self.tree.span(e.key),
                 match close {
-                    Some((_, c)) => format!("unknown {} field `spec.{k}`; did you mean `{c}`?", self.kind),
-                    None => format!("unknown {} field `spec.{k}`: the API server drops or rejects it", self.kind),
+                    Some((_, c)) => format!(
+                        "unknown {} field `spec.{k}`; did you mean `{c}`?",
+                        self.kind
+                    ),
+                    None => format!(
+                        "unknown {} field `spec.{k}`: the API server drops or rejects it",
+                        self.kind
+                    ),
                 },
             );
             f.label("not in the CRD schema");
@@ -149,7 +162,9 @@ impl Checker<'_, '_> {
     }
 
     fn report(&mut self, node: NodeId, msg: String, label: &str) {
-        self.ctx.report(self.tree.span(node), msg).label(label.to_string());
+        self.ctx
+            .report(self.tree.span(node), msg)
+            .label(label.to_string());
     }
 }
 
@@ -164,7 +179,9 @@ impl Rule for CrdSchema {
             Some("TargetGroupBinding") => "TargetGroupBinding",
             _ => return,
         };
-        let Some(spec) = obj.get(tree, &["spec"]) else { return };
+        let Some(spec) = obj.get(tree, &["spec"]) else {
+            return;
+        };
         if !tree.is_map(spec) {
             return;
         }
@@ -172,13 +189,21 @@ impl Rule for CrdSchema {
         let mut c = Checker { ctx, tree, kind };
         if kind == "IngressClassParams" {
             c.unknown_fields(spec, ICP_FIELDS);
-            c.enumeration(tree.get(spec, "scheme"), "scheme", &["internal", "internet-facing"]);
+            c.enumeration(
+                tree.get(spec, "scheme"),
+                "scheme",
+                &["internal", "internet-facing"],
+            );
             c.enumeration(
                 tree.get(spec, "ipAddressType"),
                 "ipAddressType",
                 &["ipv4", "dualstack", "dualstack-without-public-ipv4"],
             );
-            c.enumeration(tree.get(spec, "targetType"), "targetType", &["instance", "ip"]);
+            c.enumeration(
+                tree.get(spec, "targetType"),
+                "targetType",
+                &["instance", "ip"],
+            );
             for &item in tree
                 .get(spec, "inboundCIDRs")
                 .and_then(|n| tree.items(n))
@@ -220,59 +245,104 @@ impl Rule for CrdSchema {
                 for &i in ids.and_then(|n| tree.items(n)).unwrap_or(&[]) {
                     let Some(v) = tree.as_str(i) else { continue };
                     let hex = v.strip_prefix("subnet-").is_some_and(|h| {
-                        !h.is_empty() && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                        !h.is_empty()
+                            && h.bytes()
+                                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
                     });
                     if !hex {
-                        c.report(i, format!("`{v}` is not a subnet ID (`subnet-` and hex digits)"), "not a subnet ID");
+                        c.report(
+                            i,
+                            format!("`{v}` is not a subnet ID (`subnet-` and hex digits)"),
+                            "not a subnet ID",
+                        );
                     } else if seen.contains(&v) {
                         c.report(i, format!("subnet `{v}` is listed twice"), "duplicate");
                     }
                     seen.push(v);
                 }
             }
-            if let (Some(_), Some(old)) = (tree.get(spec, "prefixListsIDs"), tree.get_entry(spec, "PrefixListsIDs")) {
-                c.report(old.key, "set either `prefixListsIDs` or the deprecated `PrefixListsIDs`, not both".to_string(), "both set");
+            if let (Some(_), Some(old)) = (
+                tree.get(spec, "prefixListsIDs"),
+                tree.get_entry(spec, "PrefixListsIDs"),
+            ) {
+                c.report(
+                    old.key,
+                    "set either `prefixListsIDs` or the deprecated `PrefixListsIDs`, not both"
+                        .to_string(),
+                    "both set",
+                );
             }
         } else {
             c.unknown_fields(spec, TGB_FIELDS);
             let sref = tree.get_entry(spec, "serviceRef");
             match sref {
-                None => c.report(spec_key, "`spec.serviceRef` (name and port) is required".to_string(), "no serviceRef"),
+                None => c.report(
+                    spec_key,
+                    "`spec.serviceRef` (name and port) is required".to_string(),
+                    "no serviceRef",
+                ),
                 Some(e) => {
                     for f in ["name", "port"] {
                         if tree.get(e.value, f).is_none() {
-                            c.report(e.key, format!("`spec.serviceRef.{f}` is required"), "incomplete serviceRef");
+                            c.report(
+                                e.key,
+                                format!("`spec.serviceRef.{f}` is required"),
+                                "incomplete serviceRef",
+                            );
                         }
                     }
                 }
             }
-            if tree.get(spec, "targetGroupARN").is_none() && tree.get(spec, "targetGroupName").is_none() {
-                c.report(spec_key, "a TargetGroupBinding needs `targetGroupARN` or `targetGroupName`".to_string(), "no target group");
+            if tree.get(spec, "targetGroupARN").is_none()
+                && tree.get(spec, "targetGroupName").is_none()
+            {
+                c.report(
+                    spec_key,
+                    "a TargetGroupBinding needs `targetGroupARN` or `targetGroupName`".to_string(),
+                    "no target group",
+                );
             }
             let tt = tree.get(spec, "targetType");
             c.enumeration(tt, "targetType", &["instance", "ip"]);
-            c.enumeration(tree.get(spec, "ipAddressType"), "ipAddressType", &["ipv4", "ipv6"]);
+            c.enumeration(
+                tree.get(spec, "ipAddressType"),
+                "ipAddressType",
+                &["ipv4", "ipv6"],
+            );
             c.enumeration(
                 tree.get(spec, "targetGroupProtocol"),
                 "targetGroupProtocol",
-                &["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "QUIC", "TCP_QUIC"],
+                &[
+                    "HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "QUIC", "TCP_QUIC",
+                ],
             );
             if let Some(v) = tree.get(spec, "vpcID")
                 && let Some(s) = tree.as_str(v)
             {
                 let ok = s.strip_prefix("vpc-").is_some_and(|h| {
                     matches!(h.len(), 8 | 17 | 32)
-                        && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                        && h.bytes()
+                            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
                 });
                 if !ok {
-                    c.report(v, format!("`vpcID` `{s}` is not a VPC ID (`vpc-` and 8, 17 or 32 hex digits)"), "not a VPC ID");
+                    c.report(
+                        v,
+                        format!(
+                            "`vpcID` `{s}` is not a VPC ID (`vpc-` and 8, 17 or 32 hex digits)"
+                        ),
+                        "not a VPC ID",
+                    );
                 }
             }
             let tt_s = tt.and_then(|n| tree.as_str(n));
             if tt_s == Some("ip")
                 && let Some(ns) = tree.get_entry(spec, "nodeSelector")
             {
-                c.report(ns.key, "`nodeSelector` is not allowed with `targetType: ip`".to_string(), "only for instance targets");
+                c.report(
+                    ns.key,
+                    "`nodeSelector` is not allowed with `targetType: ip`".to_string(),
+                    "only for instance targets",
+                );
             }
             if tt_s == Some("instance")
                 && let Some(r) = tree.get_entry(spec, "iamRoleArnToAssume")
@@ -284,7 +354,11 @@ impl Rule for CrdSchema {
                 .and_then(|n| tree.items(n))
                 .unwrap_or(&[])
             {
-                for &p in tree.get(rule, "ports").and_then(|n| tree.items(n)).unwrap_or(&[]) {
+                for &p in tree
+                    .get(rule, "ports")
+                    .and_then(|n| tree.items(n))
+                    .unwrap_or(&[])
+                {
                     c.enumeration(tree.get(p, "protocol"), "protocol", &["TCP", "UDP"]);
                 }
             }

@@ -117,7 +117,9 @@ impl Facts for LbcFacts {
         let (Some(kind), Some(name_f)) = (obj.kind_str(tree), obj.name) else {
             return;
         };
-        let Some(name) = obj.name_str(tree) else { return };
+        let Some(name) = obj.name_str(tree) else {
+            return;
+        };
         let name_loc = Loc::new(&file.source, name_f.value);
         let namespace: Box<str> = namespace_or_default(obj.namespace_str(tree)).into();
         match (kind, obj.group(tree)) {
@@ -182,9 +184,13 @@ impl Facts for LbcFacts {
                 let anns = super::annotations(tree, obj);
                 let mut exclusive = Vec::new();
                 for a in &anns {
-                    let Some(row) = super::row_of(a.key) else { continue };
+                    let Some(row) = super::row_of(a.key) else {
+                        continue;
+                    };
                     let Some(v) = a.value else { continue };
-                    let Some(merge) = row.merge.as_deref() else { continue };
+                    let Some(merge) = row.merge.as_deref() else {
+                        continue;
+                    };
                     let l = Loc::new(&file.source, a.value_span);
                     match (merge, row.ty) {
                         ("per-key", _) => {
@@ -249,7 +255,8 @@ impl Facts for LbcFacts {
                     })
                     .collect();
                 let ann_loc = |k: &str| {
-                    super::ann(tree, obj, k).map(|(v, span)| (v.into(), Loc::new(&file.source, span)))
+                    super::ann(tree, obj, k)
+                        .map(|(v, span)| (v.into(), Loc::new(&file.source, span)))
                 };
                 self.ingresses.push(IngressFact {
                     namespace,

@@ -91,7 +91,13 @@ impl Rule for GroupInvalid {
             let suggestion: String = name
                 .to_ascii_lowercase()
                 .chars()
-                .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '-' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '.' {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
                 .collect::<String>()
                 .trim_matches(['-', '.'])
                 .chars()
@@ -112,7 +118,9 @@ impl Rule for GroupInvalid {
                 Err(IntError::Syntax) => Some(format!(
                     "`group.order` must be a base-10 integer, not `{order}`"
                 )),
-                Err(IntError::Range) => Some(format!("`group.order` {order} does not fit in an int32")),
+                Err(IntError::Range) => {
+                    Some(format!("`group.order` {order} does not fit in an int32"))
+                }
                 Ok(v) if !(-1000..=1000).contains(&v) => Some(format!(
                     "`group.order` is {v}, but it must be within [-1000, 1000]: the whole IngressGroup fails"
                 )),

@@ -54,8 +54,11 @@ declare_rule! {
     }
 }
 
-/// Interval/timeout pairs: (interval key, timeout key, default interval, default timeout).
-const PAIRS: &[(&str, &str, Option<(i64, i64)>)] = &[
+/// Default interval and timeout, when the controller has them.
+type Defaults = Option<(i64, i64)>;
+
+/// Interval/timeout pairs: (interval key, timeout key, default interval and timeout).
+const PAIRS: &[(&str, &str, Defaults)] = &[
     (
         "alb.ingress.kubernetes.io/healthcheck-interval-seconds",
         "alb.ingress.kubernetes.io/healthcheck-timeout-seconds",
@@ -82,7 +85,9 @@ impl Rule for HealthCheck {
         let ctl = (kind == "Service").then(|| super::service_controller(tree, obj));
         let applies = |key: &str| {
             super::row_of(key).is_some_and(|r| {
-                r.reads(kind) && (!r.is_service_key() || ctl.is_some_and(|c| c.checks(r) || c == super::SvcController::Default))
+                r.reads(kind)
+                    && (!r.is_service_key()
+                        || ctl.is_some_and(|c| c.checks(r) || c == super::SvcController::Default))
             })
         };
         let value = |key: &str| -> Option<(i64, Span)> {
@@ -91,7 +96,9 @@ impl Rule for HealthCheck {
         };
         let mut out_of_range = Vec::new();
         for a in super::annotations(tree, obj) {
-            let Some(row) = super::row_of(a.key) else { continue };
+            let Some(row) = super::row_of(a.key) else {
+                continue;
+            };
             if row.hc.is_none() || !applies(a.key) {
                 continue;
             }
@@ -107,7 +114,10 @@ impl Rule for HealthCheck {
                 };
                 ctx.report(
                     span,
-                    format!("`{}` is {v}, but AWS accepts a health-check {what} of {lo} to {hi}", row.suffix()),
+                    format!(
+                        "`{}` is {v}, but AWS accepts a health-check {what} of {lo} to {hi}",
+                        row.suffix()
+                    ),
                 )
                 .label("outside the AWS range");
             }

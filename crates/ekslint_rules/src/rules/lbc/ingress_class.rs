@@ -62,12 +62,18 @@ impl Rule for IngressClassRule {
         let facts = &ctx.index.lbc;
         let is_alb = |c: &str| CATALOG.alb_controllers.iter().any(|a| a == c);
         for ing in &facts.ingresses {
-            let Some((class, class_loc)) = &ing.class_name else { continue };
+            let Some((class, class_loc)) = &ing.class_name else {
+                continue;
+            };
             if !ing.has_alb_annotations {
                 continue;
             }
-            let Some(c) = facts.class(class) else { continue };
-            let Some((controller, cl)) = &c.controller else { continue };
+            let Some(c) = facts.class(class) else {
+                continue;
+            };
+            let Some((controller, cl)) = &c.controller else {
+                continue;
+            };
             if is_alb(controller) {
                 continue;
             }
@@ -85,7 +91,9 @@ impl Rule for IngressClassRule {
         }
         let any_params = !facts.params.is_empty();
         for c in &facts.classes {
-            let Some((controller, _)) = &c.controller else { continue };
+            let Some((controller, _)) = &c.controller else {
+                continue;
+            };
             if !is_alb(controller) {
                 continue;
             }

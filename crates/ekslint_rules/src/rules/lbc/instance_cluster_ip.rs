@@ -78,7 +78,9 @@ impl Rule for InstanceClusterIp {
         {
             return;
         }
-        let ty = obj.get(tree, &["spec", "type"]).and_then(|n| tree.as_str(n));
+        let ty = obj
+            .get(tree, &["spec", "type"])
+            .and_then(|n| tree.as_str(n));
         if !matches!(ty, None | Some("ClusterIP")) {
             return;
         }
@@ -112,10 +114,8 @@ impl Rule for InstanceClusterIp {
             // Target type from the class parameters, when the input has them.
             let class = ing.class_name.as_ref().and_then(|(c, _)| facts.class(c));
             let class_tt = match class {
-                Some(c) if c.params.is_some() => match facts.params_of(c) {
-                    Some(p) => Some(p.target_type.clone()),
-                    None => None, // parameters not in the input: unknown
-                },
+                // Parameters not in the input: the target type is unknown.
+                Some(c) if c.params.is_some() => facts.params_of(c).map(|p| p.target_type.clone()),
                 _ => Some(None),
             };
             for b in &ing.backends {
@@ -132,11 +132,17 @@ impl Rule for InstanceClusterIp {
                 let (tt, from) = if let Some(Some(t)) = &class_tt {
                     (t.clone(), "the IngressClassParams `targetType`")
                 } else if let Some((t, _)) = &svc.target_type {
-                    (t.clone(), "the Service's `alb.ingress.kubernetes.io/target-type`")
+                    (
+                        t.clone(),
+                        "the Service's `alb.ingress.kubernetes.io/target-type`",
+                    )
                 } else if let Some((t, _)) = &ing.target_type {
-                    (t.clone(), "the Ingress's `alb.ingress.kubernetes.io/target-type`")
+                    (
+                        t.clone(),
+                        "the Ingress's `alb.ingress.kubernetes.io/target-type`",
+                    )
                 } else if class_tt.is_some() {
-                    ("instance".into(), "the default (no `target-type`)")
+                    ("instance".into(), "the default, as no `target-type` is set")
                 } else {
                     continue;
                 };
@@ -153,7 +159,11 @@ impl Rule for InstanceClusterIp {
                 );
                 f.label("instance targets need a node port");
                 let l = svc.type_loc.as_ref().unwrap_or(&svc.name_loc);
-                f.related(l.file.clone(), l.span, format!("Service `{}` is ClusterIP", svc.name));
+                f.related(
+                    l.file.clone(),
+                    l.span,
+                    format!("Service `{}` is ClusterIP", svc.name),
+                );
                 f.help("add `alb.ingress.kubernetes.io/target-type: ip` (pods as targets), or make the Service `type: NodePort`");
             }
         }

@@ -63,10 +63,7 @@ fn opt_int(o: &Obj, name: &str, bits: u32) -> Result<Option<i64>, String> {
             }
             Ok(Some(v))
         }
-        Some(v) => Err(format!(
-            "`{name}` must be a JSON number, not {}",
-            kind(v)
-        )),
+        Some(v) => Err(format!("`{name}` must be a JSON number, not {}", kind(v))),
     }
 }
 
@@ -89,7 +86,10 @@ fn str_list(o: &Obj, name: &str) -> Result<Vec<String>, String> {
                     .ok_or_else(|| format!("`{name}` items must be strings, not {}", kind(v)))
             })
             .collect(),
-        Some(v) => Err(format!("`{name}` must be an array of strings, not {}", kind(v))),
+        Some(v) => Err(format!(
+            "`{name}` must be an array of strings, not {}",
+            kind(v)
+        )),
     }
 }
 
@@ -104,7 +104,10 @@ fn str_map(o: &Obj, name: &str) -> Result<(), String> {
             }
             Ok(())
         }
-        Some(v) => Err(format!("`{name}` must be an object of strings, not {}", kind(v))),
+        Some(v) => Err(format!(
+            "`{name}` must be an object of strings, not {}",
+            kind(v)
+        )),
     }
 }
 
@@ -215,7 +218,11 @@ fn tuple(o: &Obj, svc: bool) -> Result<bool, String> {
             return Err(format!("target group weight {w} is outside 0-999"));
         }
     }
-    let tg = if svc { "targetGroupARN" } else { "targetGroupARN/targetGroupName" };
+    let tg = if svc {
+        "targetGroupARN"
+    } else {
+        "targetGroupARN/targetGroupName"
+    };
     if !arn && !name && !service {
         return Err(format!("a target group needs `serviceName` or `{tg}`"));
     }
@@ -249,7 +256,8 @@ fn forward_config(o: &Obj, svc: bool) -> Result<(), String> {
             opt_int(s, "durationSeconds", 32)?;
         }
     }
-    if svc && let Some(w) = opt_int(o, "baseServiceWeight", 32)?
+    if svc
+        && let Some(w) = opt_int(o, "baseServiceWeight", 32)?
         && !(0..=999).contains(&w)
     {
         return Err(format!("`baseServiceWeight` {w} is outside 0-999"));
@@ -271,7 +279,10 @@ fn action(v: &Value) -> Result<(), String> {
     match ty {
         "fixed-response" | "redirect" => {
             let (cfg, fields): (&str, &[&str]) = if ty == "redirect" {
-                ("redirectConfig", &["host", "path", "port", "protocol", "query"])
+                (
+                    "redirectConfig",
+                    &["host", "path", "port", "protocol", "query"],
+                )
             } else {
                 ("fixedResponseConfig", &["contentType", "messageBody"])
             };
@@ -285,7 +296,11 @@ fn action(v: &Value) -> Result<(), String> {
             if opt_str(c, "statusCode")?.unwrap_or("").is_empty() {
                 return Err(format!(
                     "`{cfg}.statusCode` is required (a string such as {})",
-                    if ty == "redirect" { "\"HTTP_301\"" } else { "\"404\"" }
+                    if ty == "redirect" {
+                        "\"HTTP_301\""
+                    } else {
+                        "\"404\""
+                    }
                 ));
             }
             Ok(())
@@ -357,7 +372,10 @@ fn conditions(v: &Value) -> Result<(), String> {
                 let kv = want_obj(kv, "each query string value")?;
                 opt_str(kv, "key")?;
                 if opt_str(kv, "value")?.unwrap_or("").is_empty() {
-                    return Err("each `queryStringConfig.values` item needs a non-empty `value`".to_string());
+                    return Err(
+                        "each `queryStringConfig.values` item needs a non-empty `value`"
+                            .to_string(),
+                    );
                 }
             }
         }
@@ -495,15 +513,36 @@ mod tests {
         // Field names match case-insensitively (upstream's own cognito example).
         assert!(check(JsonShape::Action, r#"{"Type":"redirect","RedirectConfig":{"Protocol":"HTTPS","Port":"443","StatusCode":"HTTP_301"}}"#).is_ok());
         // Enum values do not.
-        assert!(check(JsonShape::Action, r#"{"type":"Redirect","redirectConfig":{"statusCode":"HTTP_301"}}"#).is_err());
-        assert!(check(JsonShape::Action, r#"{"type":"fixed-response","fixedResponseConfig":{"statusCode":404}}"#).is_err());
+        assert!(
+            check(
+                JsonShape::Action,
+                r#"{"type":"Redirect","redirectConfig":{"statusCode":"HTTP_301"}}"#
+            )
+            .is_err()
+        );
+        assert!(
+            check(
+                JsonShape::Action,
+                r#"{"type":"fixed-response","fixedResponseConfig":{"statusCode":404}}"#
+            )
+            .is_err()
+        );
         assert!(check(JsonShape::ListenPorts, r#"[{"HTTP":80,"HTTPS":443}]"#).is_ok());
         assert!(check(JsonShape::ListenPorts, r#"[{"HTTP":"80"}]"#).is_err());
         assert!(check(JsonShape::ListenPorts, r#"[{"http":80}]"#).is_err());
         assert!(check(JsonShape::ListenPorts, r#"[]"#).is_err());
         assert!(check(JsonShape::Action, r#"{"type":"forward","forwardConfig":{"targetGroups":[{"serviceName":"a","servicePort":"80"},{"serviceName":"b","servicePort":80,"weight":1}]}}"#).is_err());
         assert!(check(JsonShape::Conditions, r#"[{"field":"query-string","queryStringConfig":{"values":[{"key":"a","value":"b"}]}}]"#).is_ok());
-        assert!(check(JsonShape::Conditions, r#"[{"field":"source-ip","sourceIpConfig":{"values":[]}}]"#).is_err());
-        assert_eq!(listen_ports_of(r#"[{"HTTP":80},{"HTTPS":8443}]"#, "HTTPS"), Some(vec![8443]));
+        assert!(
+            check(
+                JsonShape::Conditions,
+                r#"[{"field":"source-ip","sourceIpConfig":{"values":[]}}]"#
+            )
+            .is_err()
+        );
+        assert_eq!(
+            listen_ports_of(r#"[{"HTTP":80},{"HTTPS":8443}]"#, "HTTPS"),
+            Some(vec![8443])
+        );
     }
 }

@@ -72,11 +72,16 @@ impl Rule for OpenToInternet {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
         if obj.kind_str(tree) == Some("IngressClassParams") && obj.group(tree) == "elbv2.k8s.aws" {
-            let Some(s) = obj.get(tree, &["spec", "scheme"]) else { return };
+            let Some(s) = obj.get(tree, &["spec", "scheme"]) else {
+                return;
+            };
             if tree.as_str(s) != Some("internet-facing") {
                 return;
             }
-            let set = |k: &str| obj.get(tree, &["spec", k]).is_some_and(|n| !tree.is_null(n));
+            let set = |k: &str| {
+                obj.get(tree, &["spec", k])
+                    .is_some_and(|n| !tree.is_null(n))
+            };
             if set("inboundCIDRs") || set("prefixListsIDs") || set("PrefixListsIDs") {
                 return;
             }
@@ -88,10 +93,13 @@ impl Rule for OpenToInternet {
             .help("set `spec.inboundCIDRs` to the client ranges (or `[0.0.0.0/0]` if the ALBs are meant to be public)");
             return;
         }
-        let Some(kind) = super::lbc_kind(tree, obj) else { return };
+        let Some(kind) = super::lbc_kind(tree, obj) else {
+            return;
+        };
         let present = |k: &str| super::ann(tree, obj, k).is_some_and(|(v, _)| !v.trim().is_empty());
         if kind == "Ingress" {
-            let Some((scheme, span)) = super::ann(tree, obj, "alb.ingress.kubernetes.io/scheme") else {
+            let Some((scheme, span)) = super::ann(tree, obj, "alb.ingress.kubernetes.io/scheme")
+            else {
                 return;
             };
             if scheme != "internet-facing" || INGRESS_RESTRICT.iter().any(|k| present(k)) {
@@ -110,16 +118,19 @@ impl Rule for OpenToInternet {
             ) {
                 return;
             }
-            let Some((scheme, span)) =
-                super::ann(tree, obj, "service.beta.kubernetes.io/aws-load-balancer-scheme")
-            else {
+            let Some((scheme, span)) = super::ann(
+                tree,
+                obj,
+                "service.beta.kubernetes.io/aws-load-balancer-scheme",
+            ) else {
                 return;
             };
             let ranges = obj
                 .get(tree, &["spec", "loadBalancerSourceRanges"])
                 .and_then(|n| tree.items(n))
                 .is_some_and(|i| !i.is_empty());
-            if scheme != "internet-facing" || ranges || SERVICE_RESTRICT.iter().any(|k| present(k)) {
+            if scheme != "internet-facing" || ranges || SERVICE_RESTRICT.iter().any(|k| present(k))
+            {
                 return;
             }
             ctx.report(

@@ -61,7 +61,9 @@ pub fn has_host_bits(ip: std::net::IpAddr, len: u8) -> bool {
 /// `prefix` followed by lower-case hex digits only.
 fn aws_id(s: &str, prefix: &str) -> bool {
     s.strip_prefix(prefix).is_some_and(|h| {
-        !h.is_empty() && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        !h.is_empty()
+            && h.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     })
 }
 
@@ -79,7 +81,10 @@ fn malformed_id(s: &str, prefix: &str) -> bool {
 
 /// The controller's `stringList`: split on `,`, trim, drop empty items.
 pub fn split_list(s: &str) -> Vec<&str> {
-    s.split(',').map(str::trim).filter(|p| !p.is_empty()).collect()
+    s.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// The controller's `stringMap` (parser.go `splitKeyValuePairs` + `ParseStringMapAnnotation`):
@@ -198,12 +203,15 @@ pub fn check(row: &Row, key: &str, value: &str) -> Option<Problem> {
                         ),
                         "not an integer",
                     );
-                    let digits: String = value.trim().chars().filter(char::is_ascii_digit).collect();
-                    Some(if !digits.is_empty() && digits.len() < 8 && value.trim() != digits {
-                        p.help(format!("write \"{digits}\""))
-                    } else {
-                        p
-                    })
+                    let digits: String =
+                        value.trim().chars().filter(char::is_ascii_digit).collect();
+                    Some(
+                        if !digits.is_empty() && digits.len() < 8 && value.trim() != digits {
+                            p.help(format!("write \"{digits}\""))
+                        } else {
+                            p
+                        },
+                    )
                 }
                 Err(IntError::Range) => Some(Problem::new(
                     format!("`{name}` value `{value}` does not fit in an int{bits}"),
@@ -460,7 +468,9 @@ fn check_map(row: &Row, name: &str, value: &str) -> Option<Problem> {
                 for p in [k, v] {
                     if parse_go_int(p, 32).is_err() {
                         return Some(Problem::new(
-                            format!("`{name}` maps `<NLB port>=<ALB listen port>`, and `{p}` is not a port number"),
+                            format!(
+                                "`{name}` maps `<NLB port>=<ALB listen port>`, and `{p}` is not a port number"
+                            ),
                             "not a port",
                         ));
                     }
@@ -473,7 +483,9 @@ fn check_map(row: &Row, name: &str, value: &str) -> Option<Problem> {
             && parse_go_bool(v).is_none()
         {
             return Some(Problem::new(
-                format!("`{name}`: `preserve_client_ip.enabled` must be a Go boolean (true/false), not `{v}`"),
+                format!(
+                    "`{name}`: `preserve_client_ip.enabled` must be a Go boolean (true/false), not `{v}`"
+                ),
                 "not a Go boolean",
             ));
         }

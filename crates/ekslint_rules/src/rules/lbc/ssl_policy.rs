@@ -4,8 +4,8 @@ use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
 
-use super::catalog::{SSL_POLICIES, distance};
 use super::SvcController;
+use super::catalog::{SSL_POLICIES, distance};
 
 declare_rule! {
     /// ## What it does

@@ -78,14 +78,18 @@ impl Rule for SslRedirect {
         if https.contains(&port) {
             return;
         }
-        let has_http = super::json::listen_ports_of(ports, "HTTP")
-            .is_some_and(|p| p.contains(&port));
+        let has_http =
+            super::json::listen_ports_of(ports, "HTTP").is_some_and(|p| p.contains(&port));
         let list = if https.is_empty() {
             "it has no HTTPS listener".to_string()
         } else {
             format!(
                 "its HTTPS ports are {}",
-                https.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+                https
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         };
         ctx.report(

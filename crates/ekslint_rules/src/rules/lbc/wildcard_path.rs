@@ -93,7 +93,9 @@ impl Rule for WildcardPath {
                 );
                 f.label("wildcard in a Prefix/Exact path")
                     .with_label(tree.span(pt), format!("pathType {pt_s}"));
-                let stem = path_s.strip_suffix("/*").filter(|s| !s.contains(['*', '?']));
+                let stem = path_s
+                    .strip_suffix("/*")
+                    .filter(|s| !s.contains(['*', '?']));
                 match (pt_s, stem) {
                     ("Prefix", Some(stem)) => {
                         let new = if stem.is_empty() { "/" } else { stem };

@@ -147,7 +147,7 @@ impl Checker<'_, '_> {
     fn enumeration(&mut self, node: Option<NodeId>, field: &str, allowed: &[&str]) {
         let Some(n) = node else { return };
         let Some(v) = self.tree.as_str(n) else { return };
-        if allowed.contains(&v) {
+        if allowed.contains(&v) || super::parse::is_placeholder(v) {
             return;
         }
         let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
@@ -318,6 +318,7 @@ impl Rule for CrdSchema {
             );
             if let Some(v) = tree.get(spec, "vpcID")
                 && let Some(s) = tree.as_str(v)
+                && !super::parse::is_placeholder(s)
             {
                 let ok = s.strip_prefix("vpc-").is_some_and(|h| {
                     matches!(h.len(), 8 | 17 | 32)

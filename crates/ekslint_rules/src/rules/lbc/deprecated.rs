@@ -15,7 +15,8 @@ declare_rule! {
     /// `alb.ingress.kubernetes.io/web-acl-id`, and on Services the controller reconciles
     /// `aws-load-balancer-internal`, `aws-load-balancer-access-log-*` and
     /// `aws-load-balancer-cross-zone-load-balancing-enabled`; and the value `nlb-ip` of
-    /// `service.beta.kubernetes.io/aws-load-balancer-type`.
+    /// `service.beta.kubernetes.io/aws-load-balancer-type`; the IngressClassParams field
+    /// `spec.PrefixListsIDs` (use `spec.prefixListsIDs`).
     ///
     /// Service keys the legacy in-tree cloud provider also reads are only reported when the
     /// Service is selected for the controller (`spec.loadBalancerClass: service.k8s.aws/nlb` or
@@ -71,6 +72,17 @@ declare_rule! {
 impl Rule for Deprecated {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
+        if obj.kind_str(tree) == Some("IngressClassParams")
+            && obj.group(tree) == "elbv2.k8s.aws"
+            && let Some(spec) = obj.get(tree, &["spec"])
+            && let Some(e) = tree.get_entry(spec, "PrefixListsIDs")
+        {
+            ctx.report(
+                tree.span(e.key),
+                "`spec.PrefixListsIDs` is deprecated: use `spec.prefixListsIDs`",
+            )
+            .label("deprecated field");
+        }
         let Some(kind) = super::lbc_kind(tree, obj) else {
             return;
         };

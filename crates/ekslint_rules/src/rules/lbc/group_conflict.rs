@@ -8,8 +8,9 @@ use super::facts::{ExclusiveFact, IngressFact};
 
 declare_rule! {
     /// ## What it does
-    /// Groups the Ingresses of the input by `alb.ingress.kubernetes.io/group.name` (across
-    /// namespaces, like the controller) and reports each Ingress that sets an exclusive setting
+    /// Groups the Ingresses of the input by `alb.ingress.kubernetes.io/group.name`, or the
+    /// `spec.group.name` of their class's IngressClassParams when the input has it (across
+    /// namespaces, like the controller), and reports each Ingress that sets an exclusive setting
     /// to a different value than an earlier member: `scheme`, `ip-address-type`,
     /// `load-balancer-name`, `subnets` (order-insensitive), `security-groups` (order-sensitive),
     /// `ssl-redirect`, WAF and Shield settings, `load-balancer-attributes` and `tags` per key,
@@ -58,7 +59,14 @@ impl Rule for GroupConflict {
         let facts = &ctx.index.lbc;
         let mut groups: BTreeMap<&str, Vec<&IngressFact>> = BTreeMap::new();
         for i in &facts.ingresses {
-            if let Some((g, _)) = &i.group {
+            // IngressClassParams `spec.group.name` overrides the annotation.
+            let from_params = i
+                .class_name
+                .as_ref()
+                .and_then(|(c, _)| facts.class(c))
+                .and_then(|c| facts.params_of(c))
+                .and_then(|p| p.group.as_deref());
+            if let Some(g) = from_params.or(i.group.as_ref().map(|(g, _)| &**g)) {
                 groups.entry(g).or_default().push(i);
             }
         }

@@ -321,6 +321,7 @@ fn action(v: &Value) -> Result<(), String> {
                 None => Ok(()),
             }
         }
+        "" => Err("an action needs `type`: `fixed-response`, `redirect` or `forward`".to_string()),
         other => Err(format!(
             "unknown action type `{other}`: expected `fixed-response`, `redirect` or `forward` (exact, lower case)"
         )),

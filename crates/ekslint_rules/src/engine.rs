@@ -261,7 +261,8 @@ fn enabled_code(enabled: &[bool], rule: &RuleInfo) -> bool {
     RULES
         .iter()
         .position(|r| r.info().code == rule.code)
-        .is_some_and(|i| enabled[i])
+        // Context files have no enabled list: nothing is reported on them.
+        .is_some_and(|i| enabled.get(i).copied().unwrap_or(false))
 }
 
 /// Run the per-set checks, apply suppressions, and sort: the finished report.

@@ -467,3 +467,84 @@ fn broken_symbolic_links_in_a_walked_directory_are_named() {
     );
     assert!(out.contains("Checked 1 file"), "{out}");
 }
+
+/// Issue 8's hostile inputs, each alone and all in one folder: an exit code of 0, 1 or 2 (never a
+/// signal or a panic's 101) and a diagnostic that names the file.
+#[cfg(unix)]
+#[test]
+fn hostile_inputs_never_crash_and_are_named() {
+    let dir = scratch("hostile");
+    let mut files: Vec<(&str, Vec<u8>)> = vec![
+        ("binary.yaml", (0u8..=255).cycle().take(1024).collect()),
+        ("invalid-utf8.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \"\xff\xfe\"\n".to_vec()),
+        ("bom.yaml", "\u{feff}apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: bom\n".into()),
+        ("crlf.yaml", b"apiVersion: extensions/v1beta1\r\nkind: Ingress\r\nmetadata:\r\n  name: crlf\r\n".to_vec()),
+        ("tabs.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: tabs\n".to_vec()),
+        ("empty.yaml", Vec::new()),
+        ("scalar.yaml", b"just a string\n".to_vec()),
+        ("list.yaml", b"- a\n- b\n".to_vec()),
+        ("wrong-types.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata: 5\n---\napiVersion: v1\nkind: [a]\nmetadata:\n  name: x\n".to_vec()),
+        ("json-error.json", br#"{"apiVersion": "v1",, }"#.to_vec()),
+        ("deep-flow.yaml", format!("{}{}\n", "[".repeat(100_000), "]".repeat(100_000)).into_bytes()),
+        ("deep-block.yaml", (0..5000).map(|i| format!("{}k:\n", " ".repeat(i))).collect::<String>().into_bytes()),
+        ("long-line.yaml", format!("a: \"{}\"\n", "x".repeat(2 * 1024 * 1024)).into_bytes()),
+        ("many-docs.yaml", "---\na: 1\n".repeat(120_000).into_bytes()),
+    ];
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+    for (prev, name) in "abcdefgh".chars().zip("bcdefghi".chars()) {
+        bomb.push_str(&format!(
+            "{name}: &{name} [{}]\n",
+            vec![format!("*{prev}"); 9].join(", ")
+        ));
+    }
+    files.push(("alias-bomb.yaml", bomb.into_bytes()));
+    for (name, bytes) in &files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    std::fs::create_dir(dir.join("a-directory.yaml")).unwrap();
+    std::os::unix::fs::symlink("nowhere.yaml", dir.join("dangling.yaml")).unwrap();
+    std::os::unix::fs::symlink("loop-b.yaml", dir.join("loop-a.yaml")).unwrap();
+    std::os::unix::fs::symlink("loop-a.yaml", dir.join("loop-b.yaml")).unwrap();
+    let quiet_ok = ["bom.yaml", "crlf.yaml", "many-docs.yaml"];
+    for (name, _) in &files {
+        let path = dir.join(name);
+        let o = ekslint(&["check", "--no-config", path.to_str().unwrap()]);
+        let c = code(&o);
+        assert!((0..=2).contains(&c), "{name}: exit {c}\n{}", stderr(&o));
+        if !quiet_ok.contains(name) {
+            assert!(
+                stdout(&o).contains(name),
+                "{name}: not named\n{}",
+                stdout(&o)
+            );
+        }
+    }
+    // BOM and CRLF files are linted with exact positions: the removed API is on line 1, col 13.
+    for name in ["bom.yaml", "crlf.yaml"] {
+        let o = ekslint(&[
+            "check",
+            "--no-config",
+            "--format",
+            "github",
+            dir.join(name).to_str().unwrap(),
+        ]);
+        assert!(
+            stdout(&o).contains("line=1,col=13,endLine=1,endColumn=31"),
+            "{name}: {}",
+            stdout(&o)
+        );
+    }
+    let o = ekslint(&["check", "--no-config", dir.to_str().unwrap()]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let out = stdout(&o);
+    for name in [
+        "binary.yaml",
+        "deep-flow.yaml",
+        "alias-bomb.yaml",
+        "dangling.yaml",
+        "loop-a.yaml",
+        "long-line.yaml",
+    ] {
+        assert!(out.contains(name), "{name} not named in the folder run");
+    }
+}

@@ -38,8 +38,14 @@ fuzz_target!(|data: &[u8]| {
     for p in &emb.inner.problems {
         common::check_span(&outer, emb.problem_span(p.span), "problem");
     }
+    // Rules map spans of the inner tree, which lie on character boundaries of the inner text.
+    let inner_text = emb.inner.source.text.clone();
     for start in 0..=inner_len.min(512) {
-        let s = ekslint_manifest::Span::new(start, inner_len.min(start + 7));
+        let end = inner_len.min(start + 7);
+        if !inner_text.is_char_boundary(start as usize) || !inner_text.is_char_boundary(end as usize) {
+            continue;
+        }
+        let s = ekslint_manifest::Span::new(start, end);
         common::check_span(&outer, emb.outer_span(s), "mapped span");
     }
 });

@@ -119,7 +119,12 @@ impl LineIndex {
         while end > start && !text.is_char_boundary(end) {
             end -= 1;
         }
-        let column = text[start..end].chars().count() as u32 + 1;
+        let mut before = &text[start..end];
+        if start == 0 {
+            // A byte-order mark is invisible in editors and on GitHub: not a column.
+            before = before.strip_prefix('\u{feff}').unwrap_or(before);
+        }
+        let column = before.chars().count() as u32 + 1;
         LineCol {
             line: line as u32 + 1,
             column,
@@ -130,6 +135,15 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let text = "\u{feff}kind: Ingress\n";
+        let idx = LineIndex::new(text);
+        let k = text.find("Ingress").unwrap() as u32;
+        assert_eq!(idx.line_col(k, text), LineCol { line: 1, column: 7 });
+        assert_eq!(idx.line_col(0, text), LineCol { line: 1, column: 1 });
+    }
 
     #[test]
     fn line_col_counts_code_points_and_handles_crlf() {

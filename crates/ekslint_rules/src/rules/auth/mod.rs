@@ -364,22 +364,7 @@ pub(crate) fn verbatim_node(outer: &str, emb: &Embedded, node: NodeId) -> Option
     (inner_src == outer_src).then(|| (span, outer_src.to_string()))
 }
 
-/// Edit distance (insertions, deletions, substitutions) between two short ASCII-ish strings.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
+pub(crate) use crate::selector::edit_distance;
 
 /// Does a role name match one of a node row's hints? Hints are lower-case substrings of the name
 /// with every non-alphanumeric character turned into `-` and a `-` added at both ends (so `-win-`

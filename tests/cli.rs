@@ -548,3 +548,22 @@ fn hostile_inputs_never_crash_and_are_named() {
         assert!(out.contains(name), "{name} not named in the folder run");
     }
 }
+
+/// Files without findings of their own are not kept in memory: a cross-file finding and its
+/// related labels load them again by path, with the exact lines and columns.
+#[test]
+fn cross_file_findings_show_files_read_again_after_their_pass() {
+    let dir = "fixtures/IRSA003-role-on-other-service-account/fail-multi-file";
+    let o = ekslint(&["check", "--no-config", "--color", "never", dir]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("b-deployment.yaml:15:27]") && out.contains("serviceAccountName: reader"),
+        "{out}"
+    );
+    // Both related labels point into the ServiceAccount file, which has no finding itself.
+    assert!(out.contains("a-serviceaccounts.yaml:12:9]"), "{out}");
+    assert!(out.contains("a-serviceaccounts.yaml:4:9]"), "{out}");
+    assert!(out.contains(" 5 │   namespace: batch"), "{out}");
+    assert!(!stderr(&o).contains("changed"), "{}", stderr(&o));
+}

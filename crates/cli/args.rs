@@ -121,6 +121,16 @@ pub struct CheckArgs {
     /// Print only the summary line and errors in human output (no diagnostics).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Show a progress bar on standard error while files are linted. Only on a terminal: never
+    /// when standard error is piped or redirected, nor when the `CI` environment variable is set.
+    #[arg(long)]
+    pub progress: bool,
+
+    /// Print how long each phase took (discovery, per-file pass, cross-object pass, output) to
+    /// standard error.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use ekslint_manifest::{Format, ParsedFile, SourceFile};
 use ekslint_report::RenderOptions;
 use ekslint_rules::config::{self, Config, ConfigError};
-use ekslint_rules::engine::FileOutput;
+use ekslint_rules::engine::{Collected, FileOutput};
 use ekslint_rules::{Notification, Overrides, RuleInfo, Settings, Severity};
 use rayon::prelude::*;
 
@@ -109,8 +109,10 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     } else {
         args.paths.clone()
     };
+    let mut timings = Timings::new(args.timings);
     let (inputs, mut notifications) = discover::discover(&paths, threads);
     let context = context_inputs(&args.context, &inputs, threads);
+    timings.lap("discovery", inputs.len() + context.len(), "files");
 
     let stdin_text = if inputs.contains(&Input::Stdin) {
         let mut buf = Vec::new();
@@ -126,18 +128,23 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         .clone()
         .unwrap_or_else(|| "<stdin>".to_string());
 
-    let results: Vec<Result<FileOutput, Notification>> = pool.install(|| {
+    let progress =
+        crate::progress::Progress::start(crate::progress::wanted(args.progress), inputs.len());
+    // Each worker folds its files into a `Collected` (input order kept; rayon's reduce joins
+    // neighbours), so a file's tree and text are dropped as soon as its pass ends.
+    let (collected, file_notes) = pool.install(|| {
         inputs
             .par_iter()
             .map(|input| {
+                let is_stdin = *input == Input::Stdin;
                 let (name, bytes) = match input {
                     Input::Stdin => (stdin_name.clone(), Ok(stdin_text.clone().unwrap_or_default())),
                     Input::File(p) => (discover::display(p), read_file(p, settings.limits.max_file_bytes)),
                 };
                 let bytes = bytes.map_err(|message| Notification { path: name.clone(), message })?;
-                let is_stdin = *input == Input::Stdin;
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lint_bytes(&name, bytes, is_stdin, &settings)))
-                    .map_err(|panic| Notification {
+                let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lint_bytes(&name, bytes, is_stdin, &settings)));
+                progress.file_done(out.as_ref().map_or(0, |o| o.stats.documents));
+                out.map(|o| (o, is_stdin)).map_err(|panic| Notification {
                         path: name.clone(),
                         message: format!(
                             "internal error while linting this file ({}); please report it with the file",
@@ -145,15 +152,34 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
                         ),
                     })
             })
-            .collect()
+            .fold(
+                || (Collected::default(), Vec::new()),
+                |(mut c, mut notes), r| {
+                    match r {
+                        // Standard input cannot be read again: keep its text.
+                        Ok((o, is_stdin)) => c.push(o, is_stdin),
+                        Err(n) => notes.push(n),
+                    }
+                    (c, notes)
+                },
+            )
+            .reduce(
+                || (Collected::default(), Vec::new()),
+                |(mut a, mut an), (b, mut bn)| {
+                    a.append(b);
+                    an.append(&mut bn);
+                    (a, an)
+                },
+            )
     });
-    let mut outputs = Vec::with_capacity(results.len() + context.len());
-    for r in results {
-        match r {
-            Ok(o) => outputs.push(o),
-            Err(n) => notifications.push(n),
-        }
-    }
+    progress.finish();
+    notifications.extend(file_notes);
+    let documents = collected.stats().documents;
+    timings.lap(
+        "per-file pass (read, parse, rules, facts)",
+        documents,
+        "documents",
+    );
     // Context files: facts only. One that cannot be read or parsed is skipped quietly: it is
     // not being checked, and its problems are reported when it is.
     let context_outputs: Vec<FileOutput> = pool.install(|| {
@@ -170,8 +196,17 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
             })
             .collect()
     });
-    outputs.extend(context_outputs);
-    let report = ekslint_rules::finish(outputs, notifications, &settings);
+    timings.lap("context files", context_outputs.len(), "files");
+    let mut collected = collected;
+    for o in context_outputs {
+        collected.push(o, false);
+    }
+    let report = ekslint_rules::finish_collected(collected, notifications, &settings);
+    timings.lap(
+        "cross-object pass, suppressions, sorting",
+        report.findings.len(),
+        "findings",
+    );
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
@@ -220,9 +255,11 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         }
         ekslint_report::render(format, &shown, &rules, &options, out)
     })?;
+    timings.lap("output", shown.findings.len(), "findings");
     for w in warnings {
         eprintln!("warning: {w}");
     }
+    timings.print();
     if format != ekslint_report::Format::Human || args.output.is_some() {
         eprintln!("{full_summary}");
         for n in &shown.notifications {
@@ -344,4 +381,48 @@ fn terminal_width() -> usize {
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(100)
+}
+
+/// `--timings`: wall-clock time per phase, printed to standard error at the end.
+struct Timings {
+    on: bool,
+    start: std::time::Instant,
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration, usize, &'static str)>,
+}
+
+impl Timings {
+    fn new(on: bool) -> Timings {
+        let now = std::time::Instant::now();
+        Timings {
+            on,
+            start: now,
+            last: now,
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, phase: &'static str, count: usize, unit: &'static str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            self.laps.push((phase, now - self.last, count, unit));
+            self.last = now;
+        }
+    }
+
+    fn print(&self) {
+        if !self.on {
+            return;
+        }
+        for (phase, took, count, unit) in &self.laps {
+            eprintln!(
+                "timing: {:>9.3} s  {phase} ({count} {unit})",
+                took.as_secs_f64()
+            );
+        }
+        eprintln!(
+            "timing: {:>9.3} s  total",
+            self.start.elapsed().as_secs_f64()
+        );
+    }
 }

@@ -149,22 +149,79 @@ pub struct SourceFile {
     pub path: String,
     pub text: Arc<str>,
     pub line_index: LineIndex,
+    /// The file without its text: what long-lived facts keep.
+    pub file_ref: FileRef,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let path = path.into();
         let text = text.into();
         let line_index = LineIndex::new(&text);
+        let file_ref = FileRef {
+            path: Arc::from(path.as_str()),
+            digest: digest(&text),
+        };
         SourceFile {
-            path: path.into(),
+            path,
             text,
             line_index,
+            file_ref,
         }
+    }
+
+    /// A placeholder for a file whose text is not in memory: the engine replaces it with the
+    /// file read again before anything is rendered.
+    pub fn unloaded(file_ref: FileRef) -> Self {
+        SourceFile {
+            path: file_ref.path.to_string(),
+            text: Arc::from(""),
+            line_index: LineIndex::new(""),
+            file_ref,
+        }
+    }
+
+    /// False for an [`unloaded`](SourceFile::unloaded) placeholder.
+    pub fn is_loaded(&self) -> bool {
+        !self.text.is_empty() || self.file_ref.digest == digest("")
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {
         self.line_index.line_col(offset, &self.text)
     }
+}
+
+/// A file of the input named without its text: the cross-object index keeps these, so that a
+/// run's memory holds the facts of every file but the text of only the files it reports on.
+/// The text is found again by path when a finding needs it; the digest tells whether the file
+/// read back is the one that was linted.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FileRef {
+    pub path: Arc<str>,
+    pub digest: u64,
+}
+
+/// A text-less file becomes an [`unloaded`](SourceFile::unloaded) placeholder.
+impl From<FileRef> for Arc<SourceFile> {
+    fn from(file_ref: FileRef) -> Self {
+        Arc::new(SourceFile::unloaded(file_ref))
+    }
+}
+
+/// A 64-bit digest of a file's text (FNV-1a over 8-byte words, rotated so high bits mix down): cheap enough to take for every
+/// file, enough to notice a file that changed while it was being linted.
+pub fn digest(text: &str) -> u64 {
+    let bytes = text.as_bytes();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        h = (h ^ w).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(23);
+    }
+    for &b in chunks.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

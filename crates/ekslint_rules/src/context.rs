@@ -55,14 +55,21 @@ pub struct SetCtx<'a> {
 }
 
 impl SetCtx<'_> {
+    /// Report a finding at `span` of `file`. The file's text is loaded again, by path, when
+    /// the report is finished: the index keeps no texts.
     pub fn report(
         &mut self,
-        file: Arc<SourceFile>,
+        file: ekslint_manifest::FileRef,
         span: Span,
         message: impl Into<String>,
     ) -> &mut Finding {
-        self.findings
-            .push(Finding::new(self.rule, self.severity, file, span, message));
+        self.findings.push(Finding::new(
+            self.rule,
+            self.severity,
+            Arc::new(SourceFile::unloaded(file)),
+            span,
+            message,
+        ));
         self.findings.last_mut().expect("just pushed")
     }
 }

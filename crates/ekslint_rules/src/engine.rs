@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use ekslint_manifest::{Limits, ParsedFile};
+use std::sync::Arc;
+
+use ekslint_manifest::{Limits, ParsedFile, SourceFile, Span};
 use globset::{Glob, GlobMatcher};
 
 use crate::config::{AwsTarget, Config, ConfigError};
@@ -192,6 +194,71 @@ pub struct FileOutput {
     /// False for context files: their facts are used, nothing is reported on them.
     pub reported: bool,
     enabled: Vec<bool>,
+    /// The file's text, for findings of the per-set rules. [`Collected::push`] keeps it only
+    /// when asked to; otherwise it is read again if a per-set finding needs it.
+    pub source: Option<Arc<SourceFile>>,
+}
+
+/// What the run keeps of one file after its per-file pass: no tree, no facts, and the text
+/// only through its findings.
+#[derive(Debug)]
+struct FileRecord {
+    path: String,
+    findings: Vec<Finding>,
+    directives: FileDirectives,
+    reported: bool,
+    enabled: Vec<bool>,
+}
+
+/// The per-file results of a run, merged in input order as they arrive: the file records, the
+/// cross-object index, and the texts kept for per-set findings. Memory grows with the index and
+/// the findings, not with the input's size: a file's text is dropped after its pass unless it
+/// has findings or suppression comments, or the caller keeps it (standard input, which cannot
+/// be read twice).
+#[derive(Debug, Default)]
+pub struct Collected {
+    files: Vec<FileRecord>,
+    index: SetIndex,
+    stats: Stats,
+    texts: HashMap<Arc<str>, Arc<SourceFile>>,
+}
+
+impl Collected {
+    /// Add the next file's output.
+    pub fn push(&mut self, mut out: FileOutput, keep_text: bool) {
+        self.stats.add(&out.stats);
+        self.index.append(&mut out.facts);
+        let file = out
+            .source
+            .take()
+            .or_else(|| out.findings.first().map(|f| f.file.clone()))
+            .or_else(|| out.directives.file.clone());
+        if let Some(file) = file
+            && (keep_text || !out.findings.is_empty() || out.directives.file.is_some())
+        {
+            self.texts.insert(file.file_ref.path.clone(), file);
+        }
+        self.files.push(FileRecord {
+            path: out.path,
+            findings: out.findings,
+            directives: out.directives,
+            reported: out.reported,
+            enabled: out.enabled,
+        });
+    }
+
+    /// Counts so far.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Add another part of the run, which comes after this one in input order.
+    pub fn append(&mut self, mut other: Collected) {
+        self.stats.add(&other.stats);
+        self.index.append(&mut other.index);
+        self.files.append(&mut other.files);
+        self.texts.extend(other.texts);
+    }
 }
 
 /// A context file (`--context`): only its facts, for cross-object rules; no finding is ever
@@ -206,6 +273,7 @@ pub fn collect_context(file: &ParsedFile) -> FileOutput {
             ..Stats::default()
         },
         reported: false,
+        source: Some(file.source.clone()),
         ..FileOutput::default()
     }
 }
@@ -265,6 +333,7 @@ pub fn lint_file(file: &ParsedFile, settings: &Settings) -> FileOutput {
         facts,
         reported: true,
         enabled,
+        source: Some(file.source.clone()),
     }
 }
 
@@ -276,19 +345,32 @@ fn enabled_code(enabled: &[bool], rule: &RuleInfo) -> bool {
         .is_some_and(|i| enabled.get(i).copied().unwrap_or(false))
 }
 
-/// Run the per-set checks, apply suppressions, and sort: the finished report.
+/// Run the per-set checks, apply suppressions, and sort: the finished report. Every file's
+/// text is kept (for callers that lint text held in memory); see [`finish_collected`].
 pub fn finish(
-    mut outputs: Vec<FileOutput>,
+    outputs: Vec<FileOutput>,
     notifications: Vec<Notification>,
     settings: &Settings,
 ) -> Report {
-    let mut stats = Stats::default();
-    let mut index = SetIndex::default();
-    for o in &mut outputs {
-        stats.add(&o.stats);
-        index.append(&mut o.facts);
+    let mut collected = Collected::default();
+    for o in outputs {
+        collected.push(o, true);
     }
-    stats.unreadable_files = notifications.len();
+    finish_collected(collected, notifications, settings)
+}
+
+/// [`finish`] on results merged as they arrived.
+pub fn finish_collected(
+    collected: Collected,
+    mut notifications: Vec<Notification>,
+    settings: &Settings,
+) -> Report {
+    let Collected {
+        files: mut outputs,
+        index,
+        mut stats,
+        mut texts,
+    } = collected;
     // Per-set rules.
     let mut set_findings = Vec::new();
     for rule in RULES.iter().filter(|r| settings.is_enabled(r.info())) {
@@ -303,6 +385,7 @@ pub fn finish(
         rule.check_set(&mut ctx);
         set_findings.append(&mut ctx.findings);
     }
+    drop(index);
     // Route set findings to their file, honouring per-file ignores; findings on context files
     // are dropped (only the files being checked are reported on).
     let mut by_path: HashMap<&str, usize> = HashMap::new();
@@ -319,13 +402,37 @@ pub fn finish(
         }
     }
     drop(by_path);
+    // Set findings name their files without text: load each file once (kept, or read again).
+    let mut changed = Vec::new();
+    for (_, f) in &mut routed {
+        let (file, ok) = load(&f.file, &mut texts, &mut changed);
+        f.file = file;
+        if !ok {
+            f.span = Span::default();
+        }
+        for l in &mut f.labels {
+            if let Some(lf) = &l.file {
+                let (file, ok) = load(lf, &mut texts, &mut changed);
+                l.file = Some(file);
+                if !ok {
+                    l.span = Span::default();
+                }
+            }
+        }
+    }
+    drop(texts);
+    notifications.extend(changed.into_iter().map(|path: Arc<str>| Notification {
+        path: path.to_string(),
+        message: "the file changed or disappeared while ekslint ran; findings that point into it are shown at its start".to_string(),
+    }));
     for (i, f) in routed {
         outputs[i].findings.push(f);
     }
+    stats.unreadable_files = notifications.len();
     let mut findings = Vec::new();
     // Context files have no findings and no suppressions of their own to judge.
     for mut o in outputs.into_iter().filter(|o| o.reported) {
-        let enabled = o.enabled.clone();
+        let enabled = std::mem::take(&mut o.enabled);
         let is_enabled = |r: &RuleInfo| enabled_code(&enabled, r);
         let unused = suppress::apply(&mut o.findings, &mut o.directives, &is_enabled);
         let sup_on = enabled_code(&enabled, crate::rules::sup::UnusedSuppression::INFO_REF);
@@ -345,5 +452,93 @@ pub fn finish(
         notifications,
         stats,
         target: settings.target.to_string(),
+    }
+}
+
+/// The loaded file for a (possibly text-less) file of a per-set finding: the kept text, or the
+/// file read and decoded again as it was at lint time. `false` when the file read back is not
+/// the one that was linted (its digest differs) or cannot be read: the finding then points at
+/// the file's start, and the path is listed in `changed` once.
+fn load(
+    file: &Arc<SourceFile>,
+    texts: &mut HashMap<Arc<str>, Arc<SourceFile>>,
+    changed: &mut Vec<Arc<str>>,
+) -> (Arc<SourceFile>, bool) {
+    if file.is_loaded() {
+        return (file.clone(), true);
+    }
+    let key = &file.file_ref.path;
+    if let Some(t) = texts.get(key) {
+        return (t.clone(), t.file_ref == file.file_ref && t.is_loaded());
+    }
+    let again = std::fs::read(&**key).ok().map(|bytes| {
+        let text = match ekslint_manifest::decode(bytes) {
+            Ok(t) => t,
+            Err((_, lossy)) => lossy,
+        };
+        Arc::new(SourceFile::new(&**key, text))
+    });
+    let loaded = match again {
+        Some(a) if a.file_ref == file.file_ref => a,
+        _ => {
+            changed.push(key.clone());
+            file.clone()
+        }
+    };
+    texts.insert(key.clone(), loaded.clone());
+    (
+        loaded.clone(),
+        loaded.file_ref == file.file_ref && loaded.is_loaded(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str, text: &str) -> String {
+        let dir = std::env::temp_dir().join(format!("ekslint-engine-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let p = dir.join(name);
+        std::fs::write(&p, text).expect("write");
+        p.to_string_lossy().into_owned()
+    }
+
+    #[test]
+    fn a_text_less_file_is_read_again_once_and_checked_against_its_digest() {
+        let path = scratch("same.yaml", "kind: ServiceAccount\n");
+        let linted = SourceFile::new(path.as_str(), "kind: ServiceAccount\n");
+        let stub: Arc<SourceFile> = linted.file_ref.clone().into();
+        assert!(!stub.is_loaded());
+        let (mut texts, mut changed) = (HashMap::new(), Vec::new());
+        let (file, ok) = load(&stub, &mut texts, &mut changed);
+        assert!(ok && file.is_loaded());
+        assert_eq!(&*file.text, "kind: ServiceAccount\n");
+        assert!(changed.is_empty());
+        // The second finding on the same file reuses the loaded text.
+        let (again, ok) = load(&stub, &mut texts, &mut changed);
+        assert!(ok && Arc::ptr_eq(&file, &again));
+    }
+
+    #[test]
+    fn a_file_that_changed_after_linting_is_named_and_not_trusted() {
+        let path = scratch("changed.yaml", "kind: ConfigMap\n");
+        let linted = SourceFile::new(path.as_str(), "kind: ServiceAccount\n");
+        let stub: Arc<SourceFile> = linted.file_ref.clone().into();
+        let (mut texts, mut changed) = (HashMap::new(), Vec::new());
+        let (_, ok) = load(&stub, &mut texts, &mut changed);
+        assert!(!ok);
+        assert_eq!(changed.len(), 1);
+        assert_eq!(&*changed[0], path.as_str());
+        // Named once, however many findings point into it.
+        let (_, ok) = load(&stub, &mut texts, &mut changed);
+        assert!(!ok);
+        assert_eq!(changed.len(), 1);
+        let gone: Arc<SourceFile> = SourceFile::new("/nonexistent/ekslint/x.yaml", "a: 1\n")
+            .file_ref
+            .clone()
+            .into();
+        assert!(!load(&gone, &mut texts, &mut changed).1);
+        assert_eq!(changed.len(), 2);
     }
 }

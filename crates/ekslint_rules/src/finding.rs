@@ -90,14 +90,17 @@ impl Finding {
     }
 
     /// A related location in another file (or the same file, when passed).
+    /// A label on another object, in any file of the input (per-set rules).
     pub fn related(
         &mut self,
-        file: Arc<SourceFile>,
+        file: impl Into<Arc<SourceFile>>,
         span: Span,
         text: impl Into<String>,
     ) -> &mut Self {
         self.labels.push(Label {
-            file: Some(file),
+            // A `FileRef` (the index's text-less file) is loaded again by path when the report
+            // is finished (see `engine::finish_collected`).
+            file: Some(file.into()),
             span,
             message: text.into(),
         });

@@ -5,42 +5,33 @@
 //! owns one [`Facts`] type holding only what its per-set rules compare: names, namespaces,
 //! short strings and the spans that findings and related labels point at.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
-use ekslint_manifest::{Object, ParsedFile, SourceFile, Span};
+pub use ekslint_manifest::FileRef;
+use ekslint_manifest::{ParsedFile, SourceFile, Span};
 
-/// A position in some file of the input: where a finding or a related label points.
+/// A position in some file of the input: where a finding or a related label points. It names
+/// the file without holding its text (see [`FileRef`]).
 #[derive(Clone, Debug)]
 pub struct Loc {
-    pub file: Arc<SourceFile>,
+    pub file: FileRef,
     pub span: Span,
 }
 
 impl Loc {
     pub fn new(file: &Arc<SourceFile>, span: Span) -> Loc {
         Loc {
-            file: file.clone(),
+            file: file.file_ref.clone(),
             span,
         }
     }
 }
 
-/// Identity of one object, with the spans a related label needs.
-#[derive(Clone, Debug)]
-pub struct ObjectFacts {
-    pub file: Arc<SourceFile>,
-    pub api_version: Box<str>,
-    pub kind: Box<str>,
-    pub name: Option<Box<str>>,
-    pub namespace: Option<Box<str>>,
-    /// The `kind` value (or the object) span, for labels.
-    pub span: Span,
-}
-
 /// What one rule family gathers from each object for its per-set rules.
 pub trait Facts: Default + Send + std::fmt::Debug {
     /// Record the facts of one Kubernetes object of `file`.
-    fn collect(&mut self, file: &ParsedFile, obj: &Object);
+    fn collect(&mut self, file: &ParsedFile, obj: &ekslint_manifest::Object);
     /// Move everything from `other` into `self` (merging the per-file results).
     fn append(&mut self, other: &mut Self);
 }
@@ -48,7 +39,6 @@ pub trait Facts: Default + Send + std::fmt::Debug {
 /// Everything per-set rules need from the whole input.
 #[derive(Debug, Default)]
 pub struct SetIndex {
-    pub objects: Vec<ObjectFacts>,
     pub irsa: crate::rules::irsa::facts::IrsaFacts,
     pub lbc: crate::rules::lbc::facts::LbcFacts,
     pub csi: crate::rules::csi::facts::CsiFacts,
@@ -63,17 +53,9 @@ impl SetIndex {
             if o.kind_of == ekslint_manifest::ObjectKind::List {
                 continue;
             }
-            let (Some(api_version), Some(kind)) = (o.api_version(tree), o.kind_str(tree)) else {
+            if o.api_version(tree).is_none() || o.kind_str(tree).is_none() {
                 continue;
-            };
-            index.objects.push(ObjectFacts {
-                file: file.source.clone(),
-                api_version: api_version.into(),
-                kind: kind.into(),
-                name: o.name_str(tree).map(Into::into),
-                namespace: o.namespace_str(tree).map(Into::into),
-                span: o.kind.map(|k| k.value).unwrap_or(o.span),
-            });
+            }
             index.irsa.collect(file, o);
             index.lbc.collect(file, o);
             index.csi.collect(file, o);
@@ -83,7 +65,6 @@ impl SetIndex {
 
     /// Merge another file's facts into this index.
     pub fn append(&mut self, other: &mut SetIndex) {
-        self.objects.append(&mut other.objects);
         self.irsa.append(&mut other.irsa);
         self.lbc.append(&mut other.lbc);
         self.csi.append(&mut other.csi);
@@ -97,4 +78,52 @@ pub fn namespace_or_default(ns: Option<&str>) -> &str {
         Some(n) if !n.is_empty() => n,
         _ => "default",
     }
+}
+
+/// A hash index over one fact list, built on first use: by then every file's facts are merged
+/// (per-set rules run after the per-file pass). Lookups by name are what keep the per-set pass
+/// linear; a scan per workload or per claim made it quadratic in the input.
+///
+/// The key function must be the same on every call for one index; positions come back in input
+/// order, so "first", "last" and "nearest" keep the meaning the linear scans had.
+#[derive(Debug, Default)]
+pub struct ByKey(OnceLock<HashMap<Box<str>, Vec<u32>>>);
+
+impl ByKey {
+    /// The items whose key is `query`, in input order.
+    pub fn find<'a, T>(
+        &'a self,
+        items: &'a [T],
+        key: fn(&T) -> Option<String>,
+        query: &str,
+    ) -> impl DoubleEndedIterator<Item = &'a T> + 'a {
+        let map = self.0.get_or_init(|| {
+            let mut map: HashMap<Box<str>, Vec<u32>> = HashMap::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                if let Some(k) = key(item) {
+                    map.entry(k.into()).or_default().push(i as u32);
+                }
+            }
+            map
+        });
+        map.get(query)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(move |&i| &items[i as usize])
+    }
+
+    /// Forget the index (the list changed).
+    pub fn reset(&mut self) {
+        self.0.take();
+    }
+}
+
+/// The key of a namespaced name in a [`ByKey`] index.
+pub fn ns_key(namespace: &str, name: &str) -> String {
+    let mut k = String::with_capacity(namespace.len() + name.len() + 1);
+    k.push_str(namespace);
+    k.push('\0');
+    k.push_str(name);
+    k
 }

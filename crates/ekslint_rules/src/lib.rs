@@ -24,6 +24,6 @@ pub mod rules;
 pub mod selector;
 pub mod suppress;
 
-pub use engine::{FileOutput, Overrides, Settings, finish, lint_file};
+pub use engine::{Collected, FileOutput, Overrides, Settings, finish, finish_collected, lint_file};
 pub use rules::RULES;
 pub mod docs;

@@ -175,7 +175,8 @@ pub fn collect(file: &ParsedFile, findings: &mut Vec<Finding>) -> FileDirectives
         }
     }
     FileDirectives {
-        file: Some(file.source.clone()),
+        // Only a file with directives needs its text kept (for unused-suppression findings).
+        file: (!directives.is_empty()).then(|| file.source.clone()),
         directives,
     }
 }

@@ -65,18 +65,17 @@ impl Rule for ClaimStorageclassMissing {
         if facts.classes.is_empty() {
             return;
         }
+        let mut known: Vec<&str> = facts.classes.iter().map(|c| &*c.name).collect();
+        known.sort_unstable();
+        known.dedup();
         let mut out = Vec::new();
         for c in &facts.claims {
             let ClassRef::Named(n) = &c.class else {
                 continue;
             };
-            if &**n == EKS_BUILTIN_CLASS || facts.classes.iter().any(|cl| cl.name == *n) {
+            if &**n == EKS_BUILTIN_CLASS || facts.has_class(n) {
                 continue;
             }
-            let known: Vec<&str> = facts.classes.iter().map(|c| &*c.name).collect();
-            let mut known = known;
-            known.sort_unstable();
-            known.dedup();
             out.push((
                 c.class_loc.clone(),
                 format!(

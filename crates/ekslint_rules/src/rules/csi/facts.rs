@@ -6,7 +6,7 @@ use std::sync::Arc;
 use ekslint_manifest::{NodeId, Object, ParsedFile, SourceFile, Tree};
 
 use super::{Driver, StorageClass};
-use crate::index::{Facts, Loc, namespace_or_default};
+use crate::index::{ByKey, Facts, FileRef, Loc, namespace_or_default, ns_key};
 
 /// The default-class annotation (and its beta predecessor).
 pub const DEFAULT_CLASS_ANNOTATIONS: &[&str] = &[
@@ -109,6 +109,9 @@ pub struct CsiFacts {
     pub claims: Vec<ClaimFact>,
     pub volumes: Vec<PvFact>,
     pub pods: Vec<PodFact>,
+    class_by_name: ByKey,
+    claim_by_ns_name: ByKey,
+    volume_by_name: ByKey,
 }
 
 fn loc(file: &Arc<SourceFile>, tree: &Tree, node: NodeId) -> Loc {
@@ -379,6 +382,9 @@ impl Facts for CsiFacts {
         self.claims.append(&mut other.claims);
         self.volumes.append(&mut other.volumes);
         self.pods.append(&mut other.pods);
+        self.class_by_name.reset();
+        self.claim_by_ns_name.reset();
+        self.volume_by_name.reset();
     }
 }
 
@@ -409,11 +415,18 @@ pub enum Resolved<'a> {
 
 impl CsiFacts {
     /// Classes named `name`, the one nearest to `from` (longest common path) first.
-    pub fn class_named(&self, name: &str, from: &SourceFile) -> Option<&ClassFact> {
-        self.classes
-            .iter()
-            .filter(|c| &*c.name == name)
+    pub fn class_named(&self, name: &str, from: &FileRef) -> Option<&ClassFact> {
+        self.class_by_name
+            .find(&self.classes, |c| Some(c.name.to_string()), name)
             .max_by_key(|c| common_prefix(&c.loc.file.path, &from.path))
+    }
+
+    /// Does the input define a class named `name`?
+    pub fn has_class(&self, name: &str) -> bool {
+        self.class_by_name
+            .find(&self.classes, |c| Some(c.name.to_string()), name)
+            .next()
+            .is_some()
     }
 
     /// The default classes of the input.
@@ -426,9 +439,8 @@ impl CsiFacts {
         let from = &c.class_loc.file;
         if let Some(v) = &c.volume_name
             && let Some(pv) = self
-                .volumes
-                .iter()
-                .filter(|p| p.name == *v)
+                .volume_by_name
+                .find(&self.volumes, |p| Some(p.name.to_string()), v)
                 .max_by_key(|p| common_prefix(&p.loc.file.path, &from.path))
         {
             return Resolved::Volume(pv);
@@ -448,10 +460,13 @@ impl CsiFacts {
     }
 
     /// The claim a pod uses, in the pod's namespace (nearest file first).
-    pub fn claim_named(&self, ns: &str, name: &str, from: &SourceFile) -> Option<&ClaimFact> {
-        self.claims
-            .iter()
-            .filter(|c| &*c.namespace == ns && c.name.as_deref() == Some(name))
+    pub fn claim_named(&self, ns: &str, name: &str, from: &FileRef) -> Option<&ClaimFact> {
+        self.claim_by_ns_name
+            .find(
+                &self.claims,
+                |c| Some(ns_key(&c.namespace, c.name.as_deref()?)),
+                &ns_key(ns, name),
+            )
             .max_by_key(|c| common_prefix(&c.class_loc.file.path, &from.path))
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use ekslint_manifest::{NodeId, Object, ParsedFile, SourceFile, Tree};
 
 use super::{TABLE, containers, env_vars, map_entries, pod_metadata};
-use crate::index::{Facts, Loc, namespace_or_default};
+use crate::index::{ByKey, Facts, Loc, namespace_or_default, ns_key};
 
 /// `eks.amazonaws.com/role-arn` of a ServiceAccount (non-empty).
 #[derive(Clone, Debug)]
@@ -74,16 +74,30 @@ pub struct WorkloadFact {
 pub struct IrsaFacts {
     pub service_accounts: Vec<ServiceAccountFact>,
     pub workloads: Vec<WorkloadFact>,
+    sa_by_ns_name: ByKey,
+    sa_by_name: ByKey,
 }
 
 impl IrsaFacts {
     /// The ServiceAccounts named `name` in `namespace`.
     pub fn service_account(&self, namespace: &str, name: &str) -> Option<&ServiceAccountFact> {
         // The last one wins, as with `kubectl apply` of the same object twice.
-        self.service_accounts
-            .iter()
-            .rev()
-            .find(|s| &*s.namespace == namespace && &*s.name == name)
+        self.sa_by_ns_name
+            .find(
+                &self.service_accounts,
+                |s| Some(ns_key(&s.namespace, &s.name)),
+                &ns_key(namespace, name),
+            )
+            .next_back()
+    }
+
+    /// The ServiceAccounts named `name` in any namespace, in input order.
+    pub fn service_accounts_named<'a>(
+        &'a self,
+        name: &str,
+    ) -> impl Iterator<Item = &'a ServiceAccountFact> + 'a {
+        self.sa_by_name
+            .find(&self.service_accounts, |s| Some(s.name.to_string()), name)
     }
 
     /// The role the webhook would inject for a workload: its ServiceAccount's, when the input has it.
@@ -192,6 +206,8 @@ impl Facts for IrsaFacts {
     fn append(&mut self, other: &mut Self) {
         self.service_accounts.append(&mut other.service_accounts);
         self.workloads.append(&mut other.workloads);
+        self.sa_by_ns_name.reset();
+        self.sa_by_name.reset();
     }
 }
 

@@ -78,11 +78,7 @@ impl Rule for MissingServiceAccount {
             {
                 continue;
             }
-            let elsewhere: Vec<_> = facts
-                .service_accounts
-                .iter()
-                .filter(|s| s.name == w.service_account)
-                .collect();
+            let elsewhere: Vec<_> = facts.service_accounts_named(&w.service_account).collect();
             let mut message = format!(
                 "ServiceAccount `{}` is not defined in namespace `{}` in any file of the input; {} cannot create pods until it exists",
                 w.service_account,

@@ -1,3 +1,6 @@
+use std::collections::{HashMap, HashSet};
+
+use super::facts::ServiceAccountFact;
 use crate::context::SetCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -68,6 +71,21 @@ declare_rule! {
 impl Rule for WrongNamespace {
     fn check_set(&self, ctx: &mut SetCtx<'_>) {
         let facts = &ctx.index.irsa;
+        // Built once: a scan of every ServiceAccount and workload per workload was quadratic.
+        let used: HashSet<(&str, &str)> = facts
+            .workloads
+            .iter()
+            .map(|o| (&*o.namespace, &*o.service_account))
+            .collect();
+        let mut role_accounts_by_file: HashMap<&str, Vec<&ServiceAccountFact>> = HashMap::new();
+        for s in &facts.service_accounts {
+            if s.role.is_some() && &*s.name != "default" {
+                role_accounts_by_file
+                    .entry(&*s.loc.file.path)
+                    .or_default()
+                    .push(s);
+            }
+        }
         for w in &facts.workloads {
             let own = facts.service_account(&w.namespace, &w.service_account);
             if own.is_some_and(|s| s.role.is_some()) {
@@ -77,9 +95,8 @@ impl Rule for WrongNamespace {
                 continue; // IRSA016
             }
             let others: Vec<_> = facts
-                .service_accounts
-                .iter()
-                .filter(|s| s.name == w.service_account && s.namespace != w.namespace)
+                .service_accounts_named(&w.service_account)
+                .filter(|s| s.namespace != w.namespace)
                 .filter(|s| s.role.is_some())
                 .collect();
             let loc = w.sa_loc.as_ref().unwrap_or(&w.spec_loc);
@@ -121,20 +138,12 @@ impl Rule for WrongNamespace {
                 continue;
             }
             // No serviceAccountName: a role-annotated ServiceAccount of the namespace that nothing uses.
-            let unused: Vec<_> = facts
-                .service_accounts
-                .iter()
+            let unused: Vec<_> = role_accounts_by_file
+                .get(&*w.spec_loc.file.path)
+                .into_iter()
+                .flatten()
                 .filter(|s| {
-                    s.namespace == w.namespace
-                        && s.role.is_some()
-                        && &*s.name != "default"
-                        && s.loc.file.path == w.spec_loc.file.path
-                })
-                .filter(|s| {
-                    !facts
-                        .workloads
-                        .iter()
-                        .any(|o| o.namespace == s.namespace && o.service_account == s.name)
+                    s.namespace == w.namespace && !used.contains(&(&*s.namespace, &*s.name))
                 })
                 .collect();
             if unused.is_empty() {

@@ -78,7 +78,7 @@ impl Rule for BackendMissing {
                         ),
                     );
                     f.label("no such Service in the input");
-                    if let Some(other) = facts.services.iter().find(|s| s.name == b.service) {
+                    if let Some(other) = facts.service_in_any_namespace(&b.service) {
                         f.related(
                             other.name_loc.file.clone(),
                             other.name_loc.span,

@@ -3,7 +3,7 @@
 
 use ekslint_manifest::{NodeId, Object, ParsedFile, Tree};
 
-use crate::index::{Facts, Loc, namespace_or_default};
+use crate::index::{ByKey, Facts, Loc, namespace_or_default, ns_key};
 
 use super::catalog::ValueType;
 use super::parse::{parse_map, split_list};
@@ -104,6 +104,10 @@ pub struct LbcFacts {
     pub params: Vec<ParamsFact>,
     pub services: Vec<ServiceFact>,
     pub ingresses: Vec<IngressFact>,
+    class_by_name: ByKey,
+    params_by_name: ByKey,
+    service_by_ns_name: ByKey,
+    service_by_name: ByKey,
 }
 
 fn s(tree: &Tree, n: Option<NodeId>) -> Option<Box<str>> {
@@ -283,22 +287,44 @@ impl Facts for LbcFacts {
         self.params.append(&mut other.params);
         self.services.append(&mut other.services);
         self.ingresses.append(&mut other.ingresses);
+        self.class_by_name.reset();
+        self.params_by_name.reset();
+        self.service_by_ns_name.reset();
+        self.service_by_name.reset();
     }
 }
 
 impl LbcFacts {
+    /// The first IngressClass named `name`.
     pub fn class(&self, name: &str) -> Option<&ClassFact> {
-        self.classes.iter().find(|c| &*c.name == name)
+        self.class_by_name
+            .find(&self.classes, |c| Some(c.name.to_string()), name)
+            .next()
     }
 
+    /// The IngressClassParams a class references, when the input has it.
     pub fn params_of(&self, class: &ClassFact) -> Option<&ParamsFact> {
         let p = class.params.as_ref()?;
-        self.params.iter().find(|x| x.name == p.name)
+        self.params_by_name
+            .find(&self.params, |x| Some(x.name.to_string()), &p.name)
+            .next()
     }
 
+    /// The first Service `name` in `namespace`.
     pub fn service(&self, namespace: &str, name: &str) -> Option<&ServiceFact> {
-        self.services
-            .iter()
-            .find(|s| &*s.namespace == namespace && &*s.name == name)
+        self.service_by_ns_name
+            .find(
+                &self.services,
+                |s| Some(ns_key(&s.namespace, &s.name)),
+                &ns_key(namespace, name),
+            )
+            .next()
+    }
+
+    /// The first Service named `name` in any namespace.
+    pub fn service_in_any_namespace(&self, name: &str) -> Option<&ServiceFact> {
+        self.service_by_name
+            .find(&self.services, |s| Some(s.name.to_string()), name)
+            .next()
     }
 }

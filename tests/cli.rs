@@ -567,3 +567,32 @@ fn cross_file_findings_show_files_read_again_after_their_pass() {
     assert!(out.contains(" 5 │   namespace: batch"), "{out}");
     assert!(!stderr(&o).contains("changed"), "{}", stderr(&o));
 }
+
+/// `--progress` draws only on a terminal: piped (as here, and in CI) it prints nothing, so logs
+/// and SARIF runs stay clean. `--timings` names every phase.
+#[test]
+fn progress_is_silent_when_piped_and_timings_name_each_phase() {
+    let o = ekslint(&[
+        "check",
+        "--no-config",
+        "--progress",
+        "--timings",
+        "--format",
+        "json",
+        "examples",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
+    for phase in [
+        "discovery",
+        "per-file pass",
+        "cross-object pass",
+        "output",
+        "total",
+    ] {
+        assert!(err.contains(phase), "{phase} missing: {err}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON on stdout");
+    assert!(json["findings"].as_array().is_some_and(|f| !f.is_empty()));
+}

@@ -123,8 +123,10 @@ pub fn render(
     width: usize,
 ) -> String {
     let done = done.min(total);
+    // The count is padded to the total's width, so the bar does not shift as it grows.
+    let w = total.to_string().len();
     let tail = format!(
-        " {done}/{total} files · {documents} documents · {:.1} s",
+        " {done:>w$}/{total} files · {documents} documents · {:.1} s",
         elapsed.as_secs_f64()
     );
     let bar_width = width.saturating_sub(tail.chars().count() + 3).min(40);
@@ -151,7 +153,10 @@ mod tests {
         let bar = &line[1..line.find(']').expect("a bar")];
         let filled = bar.chars().filter(|c| *c == '#').count();
         assert_eq!(filled, bar.chars().count() / 4, "a quarter done: {line}");
-        assert!(line.contains("] 250/1000 files"), "{line}");
+        assert!(
+            line.contains("]  250/1000 files"),
+            "padded to the total's width: {line}"
+        );
         let full = render(1000, 1000, 0, Duration::ZERO, 80);
         assert!(
             !full[..full.find(']').expect("a bar")].contains(' '),

@@ -371,20 +371,7 @@ pub fn finish_collected(
         mut stats,
         mut texts,
     } = collected;
-    // Per-set rules.
-    let mut set_findings = Vec::new();
-    for rule in RULES.iter().filter(|r| settings.is_enabled(r.info())) {
-        let mut ctx = SetCtx {
-            index: &index,
-            target: settings.target,
-            settings,
-            rule: rule.info(),
-            severity: settings.severity_of(rule.info()),
-            findings: Vec::new(),
-        };
-        rule.check_set(&mut ctx);
-        set_findings.append(&mut ctx.findings);
-    }
+    let set_findings = run_set_rules(&index, settings);
     drop(index);
     // Route set findings to their file, honouring per-file ignores; findings on context files
     // are dropped (only the files being checked are reported on).
@@ -453,6 +440,25 @@ pub fn finish_collected(
         stats,
         target: settings.target.to_string(),
     }
+}
+
+/// Run every enabled per-set rule over the merged index. Their findings name files without
+/// text (see [`FileRef`](ekslint_manifest::FileRef)); [`finish_collected`] loads them.
+pub fn run_set_rules(index: &SetIndex, settings: &Settings) -> Vec<Finding> {
+    let mut set_findings = Vec::new();
+    for rule in RULES.iter().filter(|r| settings.is_enabled(r.info())) {
+        let mut ctx = SetCtx {
+            index,
+            target: settings.target,
+            settings,
+            rule: rule.info(),
+            severity: settings.severity_of(rule.info()),
+            findings: Vec::new(),
+        };
+        rule.check_set(&mut ctx);
+        set_findings.append(&mut ctx.findings);
+    }
+    set_findings
 }
 
 /// The loaded file for a (possibly text-less) file of a per-set finding: the kept text, or the

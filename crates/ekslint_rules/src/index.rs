@@ -37,7 +37,7 @@ pub trait Facts: Default + Send + std::fmt::Debug {
 }
 
 /// Everything per-set rules need from the whole input.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SetIndex {
     pub irsa: crate::rules::irsa::facts::IrsaFacts,
     pub lbc: crate::rules::lbc::facts::LbcFacts,
@@ -86,7 +86,7 @@ pub fn namespace_or_default(ns: Option<&str>) -> &str {
 ///
 /// The key function must be the same on every call for one index; positions come back in input
 /// order, so "first", "last" and "nearest" keep the meaning the linear scans had.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ByKey(OnceLock<HashMap<Box<str>, Vec<u32>>>);
 
 impl ByKey {

@@ -103,7 +103,7 @@ pub struct PodFact {
     pub inline: Vec<(Box<str>, Loc)>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CsiFacts {
     pub classes: Vec<ClassFact>,
     pub claims: Vec<ClaimFact>,

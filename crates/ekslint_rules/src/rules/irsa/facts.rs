@@ -70,7 +70,7 @@ pub struct WorkloadFact {
 }
 
 /// IRSA facts of the whole input.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IrsaFacts {
     pub service_accounts: Vec<ServiceAccountFact>,
     pub workloads: Vec<WorkloadFact>,

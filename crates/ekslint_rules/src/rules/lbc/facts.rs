@@ -98,7 +98,7 @@ pub struct IngressFact {
 }
 
 /// LBC facts of the whole input.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LbcFacts {
     pub classes: Vec<ClassFact>,
     pub params: Vec<ParamsFact>,

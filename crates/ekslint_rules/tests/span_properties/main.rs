@@ -28,7 +28,7 @@ use proptest::test_runner::TestRunner;
 
 /// `cases` per property unless `PROPTEST_CASES` says otherwise. No failure persistence: a CI run
 /// must not write `proptest-regressions/` into the tree; a failure prints its minimal input, which
-/// then becomes an explicit regression test below.
+/// then becomes an explicit regression test in this file.
 fn config(cases: u32) -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
@@ -428,7 +428,7 @@ fn generator_makes_the_rules_fire() {
         settings(KubeVersion::new(1, 33), true),
         settings(KubeVersion::new(1, 21), false),
     ];
-    let (mut with_any, mut with_semantic, mut invalid) = (0, 0, 0);
+    let (mut with_any, mut with_semantic, mut invalid, mut fixes) = (0, 0, 0, 0);
     let mut codes = BTreeSet::new();
     for (i, f) in files.iter().enumerate() {
         let s = &targets[i % 2];
@@ -441,12 +441,13 @@ fn generator_makes_the_rules_fire() {
                 .any(|f| !matches!(family(f.rule.code), "YAML" | "SUP")),
         );
         invalid += usize::from(report.findings.iter().any(|f| f.rule.code == "YAML001"));
+        fixes += report.findings.iter().filter(|f| f.fix.is_some()).count();
         codes.extend(report.findings.iter().map(|f| f.rule.code));
     }
     let families: BTreeSet<&str> = codes.iter().map(|c| family(c)).collect();
     eprintln!(
         "{} files: {with_any} with a finding, {with_semantic} with one beyond YAML/SUP, \
-         {invalid} with a syntax error (YAML001); {} codes: {codes:?}",
+         {invalid} with a syntax error (YAML001); {fixes} fixes; {} codes: {codes:?}",
         files.len(),
         codes.len()
     );
@@ -466,6 +467,8 @@ fn generator_makes_the_rules_fire() {
             "no {fam} finding in the sample: {codes:?}"
         );
     }
+    // The fix edit checks are not vacuous either.
+    assert!(fixes >= 20, "only {fixes} findings with a fix");
     assert!(
         codes.len() >= 50,
         "only {} distinct codes: {codes:?}",

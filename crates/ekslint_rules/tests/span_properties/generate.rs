@@ -1441,29 +1441,6 @@ pub fn gen_file_of(
         .prop_map(move |(docs, style, damage, json)| {
             if json {
                 // One JSON value: the object, or a List of the objects.
-                let lines = vec!["- a: 'x'".to_string(), "  b: [c]".to_string()];
-                let mut r = Render::new(&style, false);
-                r.quoted_lines(&lines, 2, true);
-                assert_eq!(r.out, " \"- a: 'x'\\n\\\n  \\ \\ b: [c]\\n\"\n");
-                let mut r = Render::new(&style, false);
-                r.quoted_lines(&lines, 2, false);
-                assert_eq!(r.out, " '- a: ''x''\n\n    b: [c]\n\n  '\n");
-                for (text, value) in [
-                    (
-                        "k: \"- a: 'x'\\n\\\n  \\ \\ b: [c]\\n\"\n",
-                        "- a: 'x'\n  b: [c]\n",
-                    ),
-                    (
-                        "k: '- a: ''x''\n\n    b: [c]\n\n  '\n",
-                        "- a: 'x'\nb: [c]\n",
-                    ),
-                ] {
-                    let file = ekslint_manifest::parse_str("q.yaml", text);
-                    assert!(file.problems.is_empty(), "{text:?}: {:?}", file.problems);
-                    let root = file.documents[0].root.expect("a root");
-                    let k = file.tree.get(root, "k").expect("k");
-                    assert_eq!(file.tree.as_str(k), Some(value), "{text:?}");
-                }
                 let mut r = Render::new(&style, true);
                 let v = if docs.len() == 1 {
                     docs[0].clone()

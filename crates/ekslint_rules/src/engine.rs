@@ -228,12 +228,7 @@ impl Collected {
     pub fn push(&mut self, mut out: FileOutput, keep_text: bool) {
         self.stats.add(&out.stats);
         self.index.append(&mut out.facts);
-        let file = out
-            .source
-            .take()
-            .or_else(|| out.findings.first().map(|f| f.file.clone()))
-            .or_else(|| out.directives.file.clone());
-        if let Some(file) = file
+        if let Some(file) = out.source.take()
             && (keep_text || !out.findings.is_empty() || out.directives.file.is_some())
         {
             self.texts.insert(file.file_ref.path.clone(), file);
@@ -392,18 +387,10 @@ pub fn finish_collected(
     // Set findings name their files without text: load each file once (kept, or read again).
     let mut changed = Vec::new();
     for (_, f) in &mut routed {
-        let (file, ok) = load(&f.file, &mut texts, &mut changed);
-        f.file = file;
-        if !ok {
-            f.span = Span::default();
-        }
+        load(&mut f.file, &mut f.span, &mut texts, &mut changed);
         for l in &mut f.labels {
-            if let Some(lf) = &l.file {
-                let (file, ok) = load(lf, &mut texts, &mut changed);
-                l.file = Some(file);
-                if !ok {
-                    l.span = Span::default();
-                }
+            if let Some(lf) = &mut l.file {
+                load(lf, &mut l.span, &mut texts, &mut changed);
             }
         }
     }
@@ -461,41 +448,43 @@ pub fn run_set_rules(index: &SetIndex, settings: &Settings) -> Vec<Finding> {
     set_findings
 }
 
-/// The loaded file for a (possibly text-less) file of a per-set finding: the kept text, or the
-/// file read and decoded again as it was at lint time. `false` when the file read back is not
-/// the one that was linted (its digest differs) or cannot be read: the finding then points at
-/// the file's start, and the path is listed in `changed` once.
+/// Give a per-set finding's (possibly text-less) file its text: the kept text, or the file read
+/// and decoded again as it was at lint time. When the file read back is not the one that was
+/// linted (its digest differs) or cannot be read, `span` is moved to the file's start and the
+/// path is listed in `changed`, once.
 fn load(
-    file: &Arc<SourceFile>,
+    file: &mut Arc<SourceFile>,
+    span: &mut Span,
     texts: &mut HashMap<Arc<str>, Arc<SourceFile>>,
     changed: &mut Vec<Arc<str>>,
-) -> (Arc<SourceFile>, bool) {
+) {
     if file.is_loaded() {
-        return (file.clone(), true);
+        return;
     }
-    let key = &file.file_ref.path;
-    if let Some(t) = texts.get(key) {
-        return (t.clone(), t.file_ref == file.file_ref && t.is_loaded());
+    let key = file.file_ref.path.clone();
+    let found = texts
+        .entry(key.clone())
+        .or_insert_with(|| {
+            std::fs::read(&*key)
+                .ok()
+                .map(|bytes| {
+                    let text = match ekslint_manifest::decode(bytes) {
+                        Ok(t) => t,
+                        Err((_, lossy)) => lossy,
+                    };
+                    Arc::new(SourceFile::new(&*key, text))
+                })
+                .filter(|again| again.file_ref == file.file_ref)
+                .unwrap_or_else(|| {
+                    changed.push(key.clone());
+                    file.clone()
+                })
+        })
+        .clone();
+    if found.file_ref != file.file_ref || !found.is_loaded() {
+        *span = Span::default();
     }
-    let again = std::fs::read(&**key).ok().map(|bytes| {
-        let text = match ekslint_manifest::decode(bytes) {
-            Ok(t) => t,
-            Err((_, lossy)) => lossy,
-        };
-        Arc::new(SourceFile::new(&**key, text))
-    });
-    let loaded = match again {
-        Some(a) if a.file_ref == file.file_ref => a,
-        _ => {
-            changed.push(key.clone());
-            file.clone()
-        }
-    };
-    texts.insert(key.clone(), loaded.clone());
-    (
-        loaded.clone(),
-        loaded.file_ref == file.file_ref && loaded.is_loaded(),
-    )
+    *file = found;
 }
 
 #[cfg(test)]
@@ -510,6 +499,19 @@ mod tests {
         p.to_string_lossy().into_owned()
     }
 
+    /// A span that stays where it was when the file loads as linted.
+    const AT: Span = Span::new(6, 20);
+
+    fn loaded(
+        stub: &Arc<SourceFile>,
+        texts: &mut HashMap<Arc<str>, Arc<SourceFile>>,
+        changed: &mut Vec<Arc<str>>,
+    ) -> (Arc<SourceFile>, bool) {
+        let (mut file, mut span) = (stub.clone(), AT);
+        load(&mut file, &mut span, texts, changed);
+        (file, span == AT)
+    }
+
     #[test]
     fn a_text_less_file_is_read_again_once_and_checked_against_its_digest() {
         let path = scratch("same.yaml", "kind: ServiceAccount\n");
@@ -517,12 +519,12 @@ mod tests {
         let stub: Arc<SourceFile> = linted.file_ref.clone().into();
         assert!(!stub.is_loaded());
         let (mut texts, mut changed) = (HashMap::new(), Vec::new());
-        let (file, ok) = load(&stub, &mut texts, &mut changed);
+        let (file, ok) = loaded(&stub, &mut texts, &mut changed);
         assert!(ok && file.is_loaded());
         assert_eq!(&*file.text, "kind: ServiceAccount\n");
         assert!(changed.is_empty());
         // The second finding on the same file reuses the loaded text.
-        let (again, ok) = load(&stub, &mut texts, &mut changed);
+        let (again, ok) = loaded(&stub, &mut texts, &mut changed);
         assert!(ok && Arc::ptr_eq(&file, &again));
     }
 
@@ -532,19 +534,19 @@ mod tests {
         let linted = SourceFile::new(path.as_str(), "kind: ServiceAccount\n");
         let stub: Arc<SourceFile> = linted.file_ref.clone().into();
         let (mut texts, mut changed) = (HashMap::new(), Vec::new());
-        let (_, ok) = load(&stub, &mut texts, &mut changed);
+        let (_, ok) = loaded(&stub, &mut texts, &mut changed);
         assert!(!ok);
         assert_eq!(changed.len(), 1);
         assert_eq!(&*changed[0], path.as_str());
         // Named once, however many findings point into it.
-        let (_, ok) = load(&stub, &mut texts, &mut changed);
+        let (_, ok) = loaded(&stub, &mut texts, &mut changed);
         assert!(!ok);
         assert_eq!(changed.len(), 1);
         let gone: Arc<SourceFile> = SourceFile::new("/nonexistent/ekslint/x.yaml", "a: 1\n")
             .file_ref
             .clone()
             .into();
-        assert!(!load(&gone, &mut texts, &mut changed).1);
+        assert!(!loaded(&gone, &mut texts, &mut changed).1);
         assert_eq!(changed.len(), 2);
     }
 }

@@ -64,12 +64,9 @@ declare_rule! {
 impl Rule for EbsBooleanParameter {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
-        let Some(sc) = StorageClass::of(tree, obj) else {
+        let Some(sc) = StorageClass::of_driver(tree, obj, Driver::Ebs) else {
             return;
         };
-        if sc.driver() != Some(Driver::Ebs) {
-            return;
-        }
         for p in &sc.params {
             let Some(row) = Driver::Ebs.row().param(p.key) else {
                 continue;

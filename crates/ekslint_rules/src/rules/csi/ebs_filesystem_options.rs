@@ -66,13 +66,10 @@ const CHECKED_FS: &[&str] = &["ext3", "ext4", "xfs", "ntfs"];
 impl Rule for EbsFilesystemOptions {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
-        let Some(sc) = StorageClass::of(tree, obj) else {
+        let d = Driver::Ebs;
+        let Some(sc) = StorageClass::of_driver(tree, obj, d) else {
             return;
         };
-        let d = Driver::Ebs;
-        if sc.driver() != Some(d) {
-            return;
-        }
         let row = d.row();
         let fs_param = sc.param(d, "csi.storage.k8s.io/fstype");
         let mut fstype = "ext4";

@@ -69,13 +69,10 @@ declare_rule! {
 impl Rule for EbsParameterRange {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
-        let Some(sc) = StorageClass::of(tree, obj) else {
+        let d = Driver::Ebs;
+        let Some(sc) = StorageClass::of_driver(tree, obj, d) else {
             return;
         };
-        let d = Driver::Ebs;
-        if sc.driver() != Some(d) {
-            return;
-        }
         let row = d.row();
         let vtype = sc.value(d, "type").unwrap_or("gp3");
         if let Some(lim) = row.iops_limits.get(vtype) {

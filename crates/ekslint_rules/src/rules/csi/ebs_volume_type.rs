@@ -64,12 +64,9 @@ declare_rule! {
 impl Rule for EbsVolumeType {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
-        let Some(sc) = StorageClass::of(tree, obj) else {
+        let Some(sc) = StorageClass::of_driver(tree, obj, Driver::Ebs) else {
             return;
         };
-        if sc.driver() != Some(Driver::Ebs) {
-            return;
-        }
         let d = Driver::Ebs;
         let types = &d.row().param("type").expect("type row").values;
         // Integers.

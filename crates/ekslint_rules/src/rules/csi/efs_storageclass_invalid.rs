@@ -82,13 +82,10 @@ pub(super) fn is_fs_id(s: &str, prefix: &str) -> bool {
 impl Rule for EfsStorageclassInvalid {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
-        let Some(sc) = StorageClass::of(tree, obj) else {
+        let d = Driver::Efs;
+        let Some(sc) = StorageClass::of_driver(tree, obj, d) else {
             return;
         };
-        let d = Driver::Efs;
-        if sc.driver() != Some(d) {
-            return;
-        }
         if sc.params.is_empty() {
             return; // a class for statically provisioned volumes only: nothing is created
         }

@@ -70,13 +70,10 @@ declare_rule! {
 impl Rule for EfsStorageclassRisky {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
-        let Some(sc) = StorageClass::of(tree, obj) else {
+        let d = Driver::Efs;
+        let Some(sc) = StorageClass::of_driver(tree, obj, d) else {
             return;
         };
-        let d = Driver::Efs;
-        if sc.driver() != Some(d) {
-            return;
-        }
         let row = d.row();
         for p in &sc.params {
             if p.key.starts_with("csi.storage.k8s.io/") || row.param(p.key).is_some() {

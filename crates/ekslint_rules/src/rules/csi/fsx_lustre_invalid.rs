@@ -100,13 +100,10 @@ impl Rule for FsxLustreInvalid {
             }
             return;
         }
-        let Some(sc) = StorageClass::of(tree, obj) else {
+        let d = Driver::Fsx;
+        let Some(sc) = StorageClass::of_driver(tree, obj, d) else {
             return;
         };
-        let d = Driver::Fsx;
-        if sc.driver() != Some(d) {
-            return;
-        }
         let row = d.row();
         let parent = tree
             .get_entry(obj.node, "parameters")

@@ -113,6 +113,12 @@ impl<'t> StorageClass<'t> {
         Driver::of(self.provisioner)
     }
 
+    /// The StorageClass view of an object whose provisioner is `driver`'s CSI driver (the
+    /// in-tree provisioner does not count).
+    pub fn of_driver(tree: &'t Tree, obj: &Object, driver: Driver) -> Option<StorageClass<'t>> {
+        StorageClass::of(tree, obj).filter(|sc| sc.driver() == Some(driver))
+    }
+
     /// The last entry with this key as the driver matches keys (EBS: case-insensitively).
     pub fn param(&self, driver: Driver, key: &str) -> Option<Param<'t>> {
         let insensitive =

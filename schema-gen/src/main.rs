@@ -5,8 +5,10 @@
 //! ```text
 //! cargo run --manifest-path schema-gen/Cargo.toml             # regenerate
 //! cargo run --manifest-path schema-gen/Cargo.toml -- --check  # fail if the table is stale
+//! cargo run --manifest-path schema-gen/Cargo.toml -- crds MIRROR  # restate the bundled CRDs
 //! ```
 
+mod crds;
 mod merge;
 
 use std::path::{Path, PathBuf};
@@ -18,6 +20,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("dump") => dump(Path::new(&args[1])),
+        Some("crds") => crds::restate(&repo_root(), Path::new(args.get(1).expect("crds MIRROR"))),
         None | Some("--check") => drive(args.first().is_some()),
         Some(other) => {
             eprintln!("usage: schema-gen [--check] | dump FILE (unknown argument `{other}`)");
@@ -129,6 +132,7 @@ fn dump(out: &Path) {
     feature = "v1_36",
     feature = "v1_37"
 ))]
+#[allow(clippy::needless_late_init)]
 fn k8s_version() -> &'static str {
     let v: &'static str;
     k8s_openapi::k8s_if_1_33! { v = "1.33"; }

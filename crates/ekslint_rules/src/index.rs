@@ -42,6 +42,7 @@ pub struct SetIndex {
     pub irsa: crate::rules::irsa::facts::IrsaFacts,
     pub lbc: crate::rules::lbc::facts::LbcFacts,
     pub csi: crate::rules::csi::facts::CsiFacts,
+    pub schema: crate::rules::schema::support::facts::SchemaFacts,
 }
 
 impl SetIndex {
@@ -59,6 +60,7 @@ impl SetIndex {
             index.irsa.collect(file, o);
             index.lbc.collect(file, o);
             index.csi.collect(file, o);
+            index.schema.collect(file, o);
         }
         index
     }
@@ -68,6 +70,7 @@ impl SetIndex {
         self.irsa.append(&mut other.irsa);
         self.lbc.append(&mut other.lbc);
         self.csi.append(&mut other.csi);
+        self.schema.append(&mut other.schema);
     }
 }
 

@@ -51,6 +51,8 @@ pub enum Family {
     Auth,
     /// CSI storage classes, volumes and claims.
     Csi,
+    /// The target version's API schema, and CRD schemas with their CEL rules.
+    Schema,
 }
 
 impl Family {
@@ -63,6 +65,7 @@ impl Family {
             Family::Irsa => "IRSA",
             Family::Auth => "AUTH",
             Family::Csi => "CSI",
+            Family::Schema => "SCHEMA",
         }
     }
 
@@ -75,6 +78,7 @@ impl Family {
             Family::Irsa => "IAM roles for service accounts",
             Family::Auth => "The aws-auth ConfigMap",
             Family::Csi => "CSI storage",
+            Family::Schema => "API and CRD schemas",
         }
     }
 }

@@ -422,7 +422,35 @@ fn build(minor: u32) -> Registry {
             }
         }
     }
+    b.reg.types = b
+        .named
+        .iter()
+        .map(|(k, &v)| (Box::from(k.as_str()), v))
+        .collect();
     b.reg
+}
+
+/// Is (`apiVersion`, kind) a built-in kind of some version of the table?
+pub fn is_builtin_kind(api_version: &str, kind: &str) -> bool {
+    static ALL: OnceLock<std::collections::HashSet<(String, String)>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        TABLE
+            .lines()
+            .filter_map(|l| l.strip_prefix("kind "))
+            .filter_map(|l| {
+                let mut w = l.split_whitespace();
+                Some((w.next()?.to_string(), w.next()?.to_string()))
+            })
+            .collect()
+    })
+    .contains(&(api_version.to_string(), kind.to_string()))
+}
+
+/// The schema of `metadata` (ObjectMeta) in `reg`, a built-in registry.
+pub fn object_meta(reg: &Registry) -> Option<SchemaId> {
+    reg.types
+        .get("apimachinery.pkg.apis.meta.v1.ObjectMeta")
+        .copied()
 }
 
 /// Every (type, field) that `rules/schema/closed-sets.yaml` and `unique-keys.yaml` name, with

@@ -6,8 +6,7 @@ use ekslint_manifest::yaml11::Resolved;
 use ekslint_manifest::{NodeId, Span, Tree};
 
 use crate::model::{
-    Additional, CelRule, Constraints, Effect, Format, Registry, Schema, SchemaId, Ty, UniqueKey,
-    ValueSet,
+    Additional, Constraints, Effect, Format, Registry, Schema, SchemaId, Ty, UniqueKey, ValueSet,
 };
 
 /// One served version of a CRD.
@@ -16,6 +15,8 @@ pub struct CrdVersion {
     pub name: String,
     pub served: bool,
     pub schema: Option<SchemaId>,
+    /// The schema as JSON for its CEL rules, when it has any.
+    pub cel: Option<std::sync::Arc<crate::cel::CelSchema>>,
 }
 
 /// A compiled CRD.
@@ -33,14 +34,16 @@ impl Crd {
     /// The root schema for instances of `apiVersion` (`group/version`), if that version is
     /// served.
     pub fn schema_for(&self, api_version: &str) -> Option<SchemaId> {
+        self.version(api_version).and_then(|x| x.schema)
+    }
+
+    /// The served version of `apiVersion` (`group/version`).
+    pub fn version(&self, api_version: &str) -> Option<&CrdVersion> {
         let (g, v) = api_version.split_once('/')?;
         if g != self.group {
             return None;
         }
-        self.versions
-            .iter()
-            .find(|x| x.name == v && x.served)
-            .and_then(|x| x.schema)
+        self.versions.iter().find(|x| x.name == v && x.served)
     }
 }
 
@@ -58,6 +61,7 @@ pub fn compile(tree: &Tree, root: NodeId) -> Option<Crd> {
     let mut c = Compiler {
         tree,
         reg: Registry::default(),
+        cel_rules: 0,
     };
     let mut versions = Vec::new();
     for &v in tree
@@ -72,9 +76,12 @@ pub fn compile(tree: &Tree, root: NodeId) -> Option<Crd> {
             .get(v, "served")
             .and_then(|n| tree.scalar(n))
             .is_none_or(|s| s.resolved() != Resolved::Bool(false));
-        let schema = tree
-            .path(v, &["schema", "openAPIV3Schema"])
-            .map(|s| c.schema(s, 0));
+        let schema_node = tree.path(v, &["schema", "openAPIV3Schema"]);
+        let rules_before = c.cel_rules;
+        let schema = schema_node.map(|s| c.schema(s, 0));
+        let cel = schema_node
+            .filter(|_| c.cel_rules > rules_before)
+            .map(|s| std::sync::Arc::new(crate::cel::CelSchema::new(tree.to_json(s))));
         if let Some(id) = schema {
             c.reg
                 .kinds
@@ -84,6 +91,7 @@ pub fn compile(tree: &Tree, root: NodeId) -> Option<Crd> {
             name: name.to_string(),
             served,
             schema,
+            cel,
         });
     }
     if versions.is_empty() {
@@ -107,6 +115,8 @@ const MAX_DEPTH: usize = 128;
 struct Compiler<'t> {
     tree: &'t Tree,
     reg: Registry,
+    /// `x-kubernetes-validations` rules seen so far.
+    cel_rules: usize,
 }
 
 impl Compiler<'_> {
@@ -290,9 +300,7 @@ impl Compiler<'_> {
             s.not = Some(nid);
         }
         let c = Constraints {
-            pattern: self
-                .text(node, "pattern")
-                .and_then(|p| regex::Regex::new(p).ok().map(|re| (Box::from(p), re))),
+            pattern: self.text(node, "pattern").map(crate::model::Pattern::new),
             min_length: self.count(node, "minLength"),
             max_length: self.count(node, "maxLength"),
             minimum: self
@@ -324,38 +332,13 @@ impl Compiler<'_> {
         if has_constraints {
             s.constraints = Some(Box::new(c));
         }
-        for &r in self
+        self.cel_rules += self
             .get(node, "x-kubernetes-validations")
             .and_then(|v| tree.items(v))
-            .unwrap_or(&[])
-        {
-            let Some(rule) = self.text(r, "rule") else {
-                continue;
-            };
-            let transition = self.flag(r, "optionalOldSelf") || uses_old_self(rule);
-            s.cel.push(CelRule {
-                rule: rule.into(),
-                message: self
-                    .text(r, "message")
-                    .or_else(|| self.text(r, "messageExpression"))
-                    .map(Into::into),
-                field_path: self.text(r, "fieldPath").map(Into::into),
-                transition,
-            });
-        }
+            .map_or(0, <[NodeId]>::len);
         self.reg.schemas[id as usize] = s;
         id
     }
-}
-
-/// Does a CEL rule read `oldSelf` (a transition rule, evaluated only on update)?
-fn uses_old_self(rule: &str) -> bool {
-    rule.match_indices("oldSelf").any(|(i, _)| {
-        let before = rule[..i].chars().next_back();
-        let after = rule[i + 7..].chars().next();
-        !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
-            && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
-    })
 }
 
 /// The string formats whose values ekslint checks (the API server checks these for CRDs).

@@ -5,10 +5,12 @@
 //! value.
 
 pub mod builtin;
+pub mod bundled;
+pub mod cel;
 pub mod crd;
 pub mod model;
 pub mod scalar;
 pub mod validate;
 
 pub use model::{Effect, Registry, SchemaId};
-pub use validate::{Options, Problem, Violation, is_patch_directive, validate};
+pub use validate::{Options, Outcome, Problem, Violation, is_patch_directive, validate};

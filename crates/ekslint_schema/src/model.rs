@@ -116,7 +116,8 @@ pub struct KindValues {
 /// Value constraints of a CRD schema.
 #[derive(Clone, Debug, Default)]
 pub struct Constraints {
-    pub pattern: Option<(Box<str>, regex::Regex)>,
+    /// The pattern, compiled on first use (most patterns of a CRD are never exercised).
+    pub pattern: Option<Pattern>,
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
     pub minimum: Option<(f64, bool)>,
@@ -130,15 +131,29 @@ pub struct Constraints {
     pub format: Option<Box<str>>,
 }
 
-/// An `x-kubernetes-validations` rule.
+/// A `pattern`: its text, and its regex once compiled (`None` if it does not compile).
 #[derive(Clone, Debug)]
-pub struct CelRule {
-    pub rule: Box<str>,
-    pub message: Option<Box<str>>,
-    /// `fieldPath` (where the API server reports it), relative to the node.
-    pub field_path: Option<Box<str>>,
-    /// Uses `oldSelf`: a transition rule, only checked on update.
-    pub transition: bool,
+pub struct Pattern {
+    pub text: Box<str>,
+    compiled: std::sync::OnceLock<Option<regex::Regex>>,
+}
+
+impl Pattern {
+    pub fn new(text: &str) -> Pattern {
+        Pattern {
+            text: text.into(),
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Does `value` match? A pattern that does not compile matches everything (the API
+    /// server would have refused the CRD; ekslint does not guess).
+    pub fn is_match(&self, value: &str) -> bool {
+        self.compiled
+            .get_or_init(|| regex::Regex::new(&self.text).ok())
+            .as_ref()
+            .is_none_or(|re| re.is_match(value))
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -167,7 +182,6 @@ pub struct Schema {
     /// This must not hold (CRD `not`).
     pub not: Option<SchemaId>,
     pub constraints: Option<Box<Constraints>>,
-    pub cel: Vec<CelRule>,
 }
 
 impl Schema {
@@ -186,6 +200,8 @@ pub struct Registry {
     /// (`apiVersion`, kind) → the object's schema.
     pub kinds: HashMap<(Box<str>, Box<str>), SchemaId>,
     pub value_sets: Vec<ValueSet>,
+    /// Named definitions (`apimachinery.pkg.apis.meta.v1.ObjectMeta`), built-in tables only.
+    pub types: HashMap<Box<str>, SchemaId>,
 }
 
 impl Registry {

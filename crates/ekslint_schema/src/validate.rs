@@ -37,9 +37,12 @@ pub enum Problem {
         /// Why a value of the right JSON type is still wrong (`not base64`).
         detail: Option<String>,
     },
+    /// A required field is absent, or (built-in kinds) `null`, which the API server decodes
+    /// as the empty value.
     Missing {
         field: String,
         owner: Option<String>,
+        null: bool,
     },
     NotAllowed {
         value: String,
@@ -54,6 +57,8 @@ pub enum Problem {
     },
     /// A CRD value constraint: pattern, length, range, item count, format, `anyOf`/`oneOf`/`not`.
     Constraint { message: String },
+    /// A CRD's `x-kubernetes-validations` rule that does not hold.
+    Cel { rule: String, message: String },
 }
 
 /// How to validate one object.
@@ -89,12 +94,22 @@ struct Frame {
     node: NodeId,
 }
 
-pub struct Validator<'a> {
+struct Validator<'a> {
     reg: &'a Registry,
     tree: &'a Tree,
     opts: &'a Options<'a>,
     frames: Vec<Frame>,
-    pub out: Vec<Violation>,
+    out: Vec<Violation>,
+    directives: bool,
+}
+
+/// What validating one object found.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    pub violations: Vec<Violation>,
+    /// The object has strategic-merge-patch directives (`$patch`, `$setElementOrder/…`): it is
+    /// a patch, not a whole object.
+    pub patch_directives: bool,
 }
 
 /// Validate `node` against schema `id` of `reg`.
@@ -104,16 +119,20 @@ pub fn validate(
     tree: &Tree,
     node: NodeId,
     opts: &Options<'_>,
-) -> Vec<Violation> {
+) -> Outcome {
     let mut v = Validator {
         reg,
         tree,
         opts,
         frames: Vec::new(),
         out: Vec::new(),
+        directives: false,
     };
     v.run(node, id, Seg::Root, u32::MAX);
-    v.out
+    Outcome {
+        violations: v.out,
+        patch_directives: v.directives,
+    }
 }
 
 /// Keys that strategic-merge patches use as directives (`$patch: delete`,
@@ -196,6 +215,7 @@ impl Validator<'_> {
             opts: self.opts,
             frames: Vec::new(),
             out: Vec::new(),
+            directives: false,
         };
         sub.run(node, id, Seg::Root, u32::MAX);
         sub.out.is_empty()
@@ -254,10 +274,27 @@ impl Validator<'_> {
             );
         }
 
-        let ty = if s.ty == Ty::Any && !s.properties.is_empty() {
-            Ty::Object
-        } else {
-            s.ty
+        // A schema without `type` still constrains the values it applies to (`required` in
+        // a `oneOf` branch, `enum` on an int-or-string).
+        let ty = match (s.ty, &tree.node(node).kind) {
+            (Ty::Any, NodeKind::Map(_))
+                if !s.properties.is_empty()
+                    || !s.required.is_empty()
+                    || matches!(s.additional, Additional::Schema(_))
+                    || s.constraints.is_some() =>
+            {
+                Ty::Object
+            }
+            (Ty::Any, NodeKind::Seq(_))
+                if s.items.is_some() || !s.unique.is_empty() || s.constraints.is_some() =>
+            {
+                Ty::Array
+            }
+            (Ty::Any, NodeKind::Scalar(_)) if s.values.is_some() || s.constraints.is_some() => {
+                self.scalar(frame, node, s, Ty::Any);
+                return;
+            }
+            (t, _) => t,
         };
         match ty {
             Ty::Any => {}
@@ -347,7 +384,11 @@ impl Validator<'_> {
             let Some(key) = tree.scalar_text(e.key) else {
                 continue;
             };
-            if is_patch_directive(key) || (is_root && self.opts.skip_root.contains(&key)) {
+            if is_patch_directive(key) {
+                self.directives = true;
+                continue;
+            }
+            if is_root && self.opts.skip_root.contains(&key) {
                 continue;
             }
             let child = |v: &mut Self| v.child(frame, Seg::Key(e.key), e.value);
@@ -382,31 +423,37 @@ impl Validator<'_> {
             }
         }
         if !self.opts.partial {
-            let mut missing: Vec<&str> = Vec::new();
+            let mut missing: Vec<(&str, Option<NodeId>)> = Vec::new();
             for r in &s.required {
                 if is_root && self.opts.skip_root.contains(&&**r) {
                     continue;
                 }
-                if tree.get(node, r).is_none() {
-                    missing.push(r);
+                match tree.get(node, r) {
+                    None => missing.push((r, None)),
+                    Some(v) if !self.opts.strict_null && tree.is_null(v) => {
+                        missing.push((r, Some(v)));
+                    }
+                    Some(_) => {}
                 }
             }
             if s.embedded_resource {
                 for r in ["apiVersion", "kind"] {
-                    if tree.get(node, r).is_none() && !missing.contains(&r) {
-                        missing.push(r);
+                    if tree.get(node, r).is_none() && !missing.iter().any(|(m, _)| *m == r) {
+                        missing.push((r, None));
                     }
                 }
             }
             if !missing.is_empty() {
                 let at = self.anchor(frame);
-                for r in missing {
+                for (r, null) in missing {
+                    let span = null.map_or(at, |v| tree.span(v));
                     self.report(
                         frame,
-                        at,
+                        span,
                         Problem::Missing {
                             field: r.to_string(),
                             owner: s.name.as_deref().map(str::to_string),
+                            null: null.is_some(),
                         },
                     );
                 }
@@ -534,6 +581,7 @@ impl Validator<'_> {
         let resolved = sc.resolved();
         let text = &*sc.value;
         let ok = match (ty, &resolved) {
+            (Ty::Any, _) => true,
             (Ty::String, Resolved::Str) => true,
             (Ty::String, _) if self.opts.skip_type.contains(&node) => return,
             (Ty::Integer, Resolved::Int(i)) => in_range(*i as f64, s.format),
@@ -564,14 +612,14 @@ impl Validator<'_> {
             _ => false,
         };
         if !ok {
-            let found = match (&resolved, ty) {
+            let (found, detail) = match (&resolved, ty) {
                 (Resolved::Float(f), Ty::Integer | Ty::IntOrString) if f.fract() != 0.0 => {
-                    "number with a fraction"
+                    ("number", Some(format!("`{text}` has a fraction")))
                 }
                 (Resolved::Int(_) | Resolved::Float(_), Ty::Integer | Ty::IntOrString) => {
-                    "integer out of range"
+                    ("integer", Some(format!("`{text}` is out of range")))
                 }
-                _ => resolved.type_name(),
+                _ => (resolved.type_name(), None),
             };
             self.report(
                 frame,
@@ -583,7 +631,7 @@ impl Validator<'_> {
                         ty.noun()
                     },
                     found,
-                    detail: None,
+                    detail,
                 },
             );
             return;
@@ -641,13 +689,13 @@ impl Validator<'_> {
         let span = self.tree.span(node);
         if matches!(resolved, Resolved::Str) {
             let len = text.chars().count() as u64;
-            if let Some((p, re)) = &c.pattern
-                && !re.is_match(text)
+            if let Some(p) = &c.pattern
+                && !p.is_match(text)
             {
                 self.constraint(
                     frame,
                     span,
-                    format!("`{}` does not match the pattern `{p}`", short(text)),
+                    format!("`{}` does not match the pattern `{}`", short(text), p.text),
                 );
             }
             if let Some(min) = c.min_length

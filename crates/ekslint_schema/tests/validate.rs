@@ -19,6 +19,7 @@ fn check_at(minor: u32, yaml: &str) -> Vec<(String, String)> {
         ..Default::default()
     };
     validate(reg, id, tree, obj.node, &opts)
+        .violations
         .into_iter()
         .map(|v| {
             let text = yaml[v.span.range()].to_string();
@@ -31,10 +32,11 @@ fn check_at(minor: u32, yaml: &str) -> Vec<(String, String)> {
                 } => {
                     format!("type {expected} {found} {detail:?}")
                 }
-                Problem::Missing { field, .. } => format!("missing {field}"),
+                Problem::Missing { field, null, .. } => format!("missing {field} {null}"),
                 Problem::NotAllowed { value, .. } => format!("not allowed {value}"),
                 Problem::Duplicate { key, effect, .. } => format!("duplicate {key} {effect:?}"),
                 Problem::Constraint { message } => message,
+                Problem::Cel { message, .. } => message,
             };
             (format!("{} @ {text}", v.path), what)
         })
@@ -145,7 +147,10 @@ spec:
             "spec.template.spec.containers[1] @ web",
             "duplicate name=web Rejected",
         ),
-        ("spec.template.spec.containers[2] @ image", "missing name"),
+        (
+            "spec.template.spec.containers[2] @ image",
+            "missing name false",
+        ),
     ];
     let mut v = v;
     v.sort();

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod csi;
 pub mod irsa;
 pub mod lbc;
+pub mod schema;
 pub mod sup;
 pub mod yaml;
 
@@ -87,6 +88,15 @@ pub static RULES: &[&dyn Rule] = &[
     &lbc::group_conflict::GroupConflict,
     &lbc::backend_missing::BackendMissing,
     &lbc::crd_schema::CrdSchema,
+    // SCHEMA: the target version's API schema and CRD schemas.
+    &schema::schema_unknown_field::SchemaUnknownField,
+    &schema::schema_wrong_type::SchemaWrongType,
+    &schema::schema_missing_field::SchemaMissingField,
+    &schema::schema_value_not_allowed::SchemaValueNotAllowed,
+    &schema::schema_duplicate_key::SchemaDuplicateKey,
+    &schema::schema_duplicate_entry::SchemaDuplicateEntry,
+    &schema::schema_constraint::SchemaConstraint,
+    &schema::schema_cel_rule::SchemaCelRule,
     &sup::UnusedSuppression,
     &sup::UnknownSuppression,
     &yaml::invalid_yaml::InvalidYaml,

@@ -1,0 +1,125 @@
+//! CRD `x-kubernetes-validations` (CEL), evaluated with kube-cel: the Kubernetes CEL
+//! libraries and the API server's order (defaults applied first, transition rules that need
+//! `oldSelf` skipped on create). A rule kube-cel cannot compile or evaluate (a function it lacks)
+//! is not reported: ekslint does not guess (docs/schema.md, "CEL").
+
+use std::sync::OnceLock;
+
+use ekslint_manifest::{NodeId, Span, Tree};
+use kube_cel::{CompiledSchema, ErrorKind, Validator};
+
+use crate::validate::{Problem, Violation};
+
+/// One CRD version's schema as JSON, with its rules compiled on first use.
+#[derive(Debug)]
+pub struct CelSchema {
+    json: serde_json::Value,
+    compiled: OnceLock<CompiledSchema>,
+}
+
+impl CelSchema {
+    pub fn new(json: serde_json::Value) -> CelSchema {
+        CelSchema {
+            json,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    pub fn compiled(&self) -> &CompiledSchema {
+        self.compiled
+            .get_or_init(|| kube_cel::compile_schema(&self.json))
+    }
+
+    /// How many rules it has, and how many of them do not compile.
+    pub fn coverage(&self) -> (usize, usize) {
+        fn walk(c: &CompiledSchema, n: &mut (usize, usize)) {
+            n.0 += c.validations.len();
+            n.1 += c.validations.iter().filter(|r| r.is_err()).count();
+            for p in c.properties.values() {
+                walk(p, n);
+            }
+            for x in c.items.iter().chain(c.additional_properties.iter()) {
+                walk(x, n);
+            }
+            for x in c.all_of.iter().chain(&c.one_of).chain(&c.any_of) {
+                walk(x, n);
+            }
+        }
+        let mut n = (0, 0);
+        walk(self.compiled(), &mut n);
+        n
+    }
+}
+
+/// The rules of `schema` that the object at `root` fails, each at the node it names.
+pub fn violations(schema: &CelSchema, tree: &Tree, root: NodeId) -> Vec<Violation> {
+    let object = tree.to_json(root);
+    let Err(errors) = Validator::new().validate_compiled(schema.compiled(), &object, None) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for e in errors.iter() {
+        let message = match e.kind {
+            ErrorKind::ValidationFailure | ErrorKind::InvalidResult => e.message.clone(),
+            // The API server rejects an object whose rule reads a field it lacks too.
+            ErrorKind::EvaluationError if e.message.contains("No such key") => format!(
+                "the rule cannot be evaluated ({}), which the API server treats as a failure",
+                e.message.trim_start_matches("rule evaluation error: ")
+            ),
+            _ => continue,
+        };
+        let path = e.field_path.trim_start_matches('.').to_string();
+        out.push(Violation {
+            problem: Problem::Cel {
+                rule: e.rule.clone(),
+                message,
+            },
+            span: locate(tree, root, &path),
+            path,
+        });
+    }
+    out
+}
+
+/// The span of the node a kube-cel field path names (`spec.requirements[1].key`; map keys may
+/// contain dots), or of the deepest node on the way: its key where it has one.
+fn locate(tree: &Tree, root: NodeId, path: &str) -> Span {
+    let mut node = root;
+    let mut key_span: Option<Span> = None;
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('[') {
+            let Some((index, tail)) = after.split_once(']') else {
+                break;
+            };
+            let Some(item) = index
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| tree.items(node).and_then(|items| items.get(i)))
+            else {
+                break;
+            };
+            node = *item;
+            key_span = None;
+            rest = tail.trim_start_matches('.');
+            continue;
+        }
+        // The longest key of this map that `rest` starts with, followed by `.`, `[` or the end.
+        let Some(entries) = tree.entries(node) else {
+            break;
+        };
+        let hit = entries
+            .iter()
+            .filter_map(|e| {
+                let k = tree.scalar_text(e.key)?;
+                let tail = rest.strip_prefix(k)?;
+                (tail.is_empty() || tail.starts_with(['.', '['])).then_some((k.len(), e, tail))
+            })
+            .max_by_key(|(n, _, _)| *n);
+        let Some((_, e, tail)) = hit else { break };
+        node = e.value;
+        key_span = Some(tree.span(e.key));
+        rest = tail.strip_prefix('.').unwrap_or(tail);
+    }
+    key_span.unwrap_or_else(|| tree.span(node))
+}

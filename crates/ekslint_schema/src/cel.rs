@@ -53,8 +53,11 @@ impl CelSchema {
 
 /// The rules of `schema` that the object at `root` fails, each at the node it names.
 pub fn violations(schema: &CelSchema, tree: &Tree, root: NodeId) -> Vec<Violation> {
+    // One validator (the CEL context with every extension function registered) per run.
+    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
+    let validator = VALIDATOR.get_or_init(Validator::new);
     let object = tree.to_json(root);
-    let Err(errors) = Validator::new().validate_compiled(schema.compiled(), &object, None) else {
+    let Err(errors) = validator.validate_compiled(schema.compiled(), &object, None) else {
         return Vec::new();
     };
     let mut out = Vec::new();

@@ -207,6 +207,16 @@ impl Validator<'_> {
         }
     }
 
+    /// Where to report something about the whole node of `frame`: its key when it has one
+    /// (a long map is better marked at its key), else the node.
+    fn at_key(&self, frame: u32) -> Span {
+        let f = self.frames[frame as usize];
+        match f.seg {
+            Seg::Key(k) if self.tree.scalar(f.node).is_none() => self.tree.span(k),
+            _ => self.tree.span(f.node),
+        }
+    }
+
     /// Would `node` validate against `id` without any problem (for `anyOf`/`oneOf`/`not`)?
     fn matches(&self, node: NodeId, id: SchemaId) -> bool {
         let mut sub = Validator {
@@ -259,15 +269,17 @@ impl Validator<'_> {
                 } else {
                     format!("matches {n} of the schemas of its `oneOf`; exactly one must match")
                 };
-                self.report(frame, span, Problem::Constraint { message });
+                let at = self.at_key(frame);
+                self.report(frame, at, Problem::Constraint { message });
             }
         }
         if let Some(not) = s.not
             && self.matches(node, not)
         {
+            let at = self.at_key(frame);
             self.report(
                 frame,
-                span,
+                at,
                 Problem::Constraint {
                     message: "matches the schema of its `not`, which it must not".to_string(),
                 },
@@ -345,9 +357,10 @@ impl Validator<'_> {
             );
             return;
         }
+        let at = self.at_key(frame);
         self.report(
             frame,
-            self.tree.span(node),
+            at,
             Problem::Constraint {
                 message: "matches none of the schemas of its `anyOf`".to_string(),
             },
@@ -550,7 +563,7 @@ impl Validator<'_> {
         }
         if let Some(c) = &s.constraints {
             let n = items.len() as u64;
-            let span = tree.span(node);
+            let span = self.at_key(frame);
             if let Some(min) = c.min_items
                 && n < min
             {

@@ -161,3 +161,241 @@ spec:
     e.sort();
     assert_eq!(v, e);
 }
+
+#[test]
+fn every_bundled_crd_compiles_with_all_its_cel_rules() {
+    let mut total = 0;
+    for b in ekslint_schema::bundled::all() {
+        assert!(
+            b.upstream.contains(" @ "),
+            "{}: no upstream in its header",
+            b.file
+        );
+        for v in b.crd.versions.iter().filter(|v| v.served) {
+            assert!(v.schema.is_some(), "{} {}", b.file, v.name);
+            if let Some(cel) = &v.cel {
+                let (rules, broken) = cel.coverage();
+                assert_eq!(
+                    broken, 0,
+                    "{} {}: rules kube-cel cannot compile",
+                    b.file, v.name
+                );
+                total += rules;
+            }
+        }
+    }
+    // Karpenter NodePool (20) and EC2NodeClass (44), LBC IngressClassParams (1), the snapshot
+    // CRDs (14): docs/schema.md gives the figures.
+    assert_eq!(total, 79);
+}
+
+#[test]
+fn a_bundled_crd_validates_its_custom_resource_with_cel() {
+    let yaml = "apiVersion: karpenter.k8s.aws/v1
+kind: EC2NodeClass
+metadata:
+  name: default
+spec:
+  role: r
+  instanceProfile: p
+  amiSelectorTerms:
+    - alias: al2023@latest
+  subnetSelectorTerms:
+    - tags: {a: b}
+  securityGroupSelectorTerms:
+    - tags: {a: b}
+  metadataOptions:
+    httpTokens: sometimes
+";
+    let file = ekslint_manifest::parse_str("nc.yaml", yaml);
+    let obj = &file.objects[0];
+    let b = ekslint_schema::bundled::find("karpenter.k8s.aws", "EC2NodeClass").unwrap();
+    let v = b.crd.version("karpenter.k8s.aws/v1").unwrap();
+    let structural = validate(
+        &b.crd.registry,
+        v.schema.unwrap(),
+        &file.tree,
+        obj.node,
+        &ekslint_schema::Options {
+            kind: "EC2NodeClass",
+            skip_root: &["apiVersion", "kind", "metadata"],
+            strict_null: true,
+            ..Default::default()
+        },
+    );
+    let enums: Vec<_> = structural
+        .violations
+        .iter()
+        .map(|v| (v.path.as_str(), &yaml[v.span.range()]))
+        .collect();
+    assert_eq!(enums, [("spec.metadataOptions.httpTokens", "sometimes")]);
+    let cel = ekslint_schema::cel::violations(v.cel.as_deref().unwrap(), &file.tree, obj.node);
+    let at: Vec<_> = cel
+        .iter()
+        .map(|v| (v.path.as_str(), &yaml[v.span.range()]))
+        .collect();
+    assert_eq!(at, [("spec", "spec")], "{cel:?}");
+}
+
+/// A CRD exercising the structural-schema extensions and value validations.
+const CRD: &str = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: things.example.com
+spec:
+  group: example.com
+  names: {kind: Thing, plural: things}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              required: [size]
+              oneOf:
+                - required: [a]
+                - required: [b]
+              properties:
+                size: {type: integer, minimum: 1, maximum: 10}
+                a: {type: string, pattern: '^[a-z]+$'}
+                b: {type: string, nullable: true}
+                port: {x-kubernetes-int-or-string: true}
+                free: {type: object, x-kubernetes-preserve-unknown-fields: true}
+                template:
+                  type: object
+                  x-kubernetes-embedded-resource: true
+                  x-kubernetes-preserve-unknown-fields: true
+                tags:
+                  type: array
+                  x-kubernetes-list-type: set
+                  items: {type: string}
+                rules:
+                  type: array
+                  x-kubernetes-list-type: map
+                  x-kubernetes-list-map-keys: [name]
+                  items:
+                    type: object
+                    properties:
+                      name: {type: string}
+                      mode: {type: string, enum: ['on', 'off']}
+    - name: v0
+      served: false
+      storage: false
+      schema:
+        openAPIV3Schema: {type: object}
+";
+
+fn check_crd(instance: &str) -> Vec<(String, String, String)> {
+    let crd_file = ekslint_manifest::parse_str("crd.yaml", CRD);
+    let crd = ekslint_schema::crd::compile(&crd_file.tree, crd_file.objects[0].node).unwrap();
+    assert!(crd.schema_for("example.com/v0").is_none(), "not served");
+    let file = ekslint_manifest::parse_str("thing.yaml", instance);
+    let obj = &file.objects[0];
+    let id = crd
+        .schema_for(obj.api_version(&file.tree).unwrap())
+        .unwrap();
+    let out = validate(
+        &crd.registry,
+        id,
+        &file.tree,
+        obj.node,
+        &ekslint_schema::Options {
+            kind: "Thing",
+            skip_root: &["apiVersion", "kind", "metadata"],
+            strict_null: true,
+            ..Default::default()
+        },
+    );
+    out.violations
+        .into_iter()
+        .map(|v| {
+            let kind = match v.problem {
+                Problem::UnknownField { .. } => "unknown".to_string(),
+                Problem::WrongType { found, .. } => format!("type {found}"),
+                Problem::Missing { field, .. } => format!("missing {field}"),
+                Problem::NotAllowed { value, .. } => format!("enum {value}"),
+                Problem::Duplicate { key, .. } => format!("duplicate {key}"),
+                Problem::Constraint { message } => message,
+                Problem::Cel { message, .. } => message,
+            };
+            (v.path, instance[v.span.range()].to_string(), kind)
+        })
+        .collect()
+}
+
+#[test]
+fn a_valid_custom_resource_passes() {
+    let v = check_crd(
+        "apiVersion: example.com/v1
+kind: Thing
+metadata: {name: t}
+spec:
+  size: 3
+  a: abc
+  port: http
+  free: {anything: [1, 2]}
+  template: {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {}}
+  tags: [red, blue]
+  rules:
+    - {name: r1, mode: 'on'}
+    - {name: r2}
+",
+    );
+    assert_eq!(v, Vec::<(String, String, String)>::new());
+}
+
+#[test]
+fn every_problem_of_a_custom_resource_is_found() {
+    let mut v = check_crd(
+        "apiVersion: example.com/v1
+kind: Thing
+metadata: {name: t}
+spec:
+  size: 11
+  a: ABC
+  b: x
+  port: 1.5
+  colour: red
+  template: {metadata: {name: p}}
+  tags: [red, red]
+  rules:
+    - {name: r1, mode: maybe}
+    - {name: r1}
+",
+    );
+    v.sort();
+    let mut want = vec![
+        (
+            "spec",
+            "spec",
+            "matches 2 of the schemas of its `oneOf`; exactly one must match",
+        ),
+        (
+            "spec.a",
+            "ABC",
+            "`ABC` does not match the pattern `^[a-z]+$`",
+        ),
+        ("spec.colour", "colour", "unknown"),
+        ("spec.port", "1.5", "type number"),
+        ("spec.rules[0].mode", "maybe", "enum maybe"),
+        ("spec.rules[1]", "r1", "duplicate name=r1"),
+        (
+            "spec.size",
+            "11",
+            "11 is out of range: it must be at most 10",
+        ),
+        ("spec.tags[1]", "red", "duplicate red"),
+        ("spec.template", "template", "missing apiVersion"),
+        ("spec.template", "template", "missing kind"),
+    ]
+    .into_iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect::<Vec<_>>();
+    want.sort();
+    assert_eq!(v, want);
+}

@@ -16,6 +16,7 @@ use std::sync::{Arc, OnceLock};
 use ekslint_manifest::{Entry, FileRef, Node, NodeId, NodeKind, Object, ParsedFile, Span, Tree};
 use ekslint_schema::crd::Crd;
 use ekslint_schema::{Violation, builtin, bundled};
+use rayon::prelude::*;
 
 use crate::context::SetCtx;
 use crate::index::Facts;
@@ -88,74 +89,106 @@ impl SchemaFacts {
         if self.instances.is_empty() {
             return Vec::new();
         }
-        // The first CRD of the input for each kind wins.
-        let mut by_kind: HashMap<(&str, &str), usize> = HashMap::new();
+        // Every CRD of the input for each kind; those some resource needs are compiled.
+        let mut by_kind: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
         for (i, c) in self.crds.iter().enumerate() {
-            by_kind.entry((&*c.group, &*c.kind)).or_insert(i);
+            by_kind.entry((&*c.group, &*c.kind)).or_default().push(i);
         }
-        let mut compiled: HashMap<usize, Option<Crd>> = HashMap::new();
-        let mut out = Vec::new();
-        for i in &self.instances {
-            let Some((group, _)) = i.api_version.split_once('/') else {
-                continue;
-            };
-            let tree = &i.copy.tree;
-            let obj = &i.copy.object;
-            let checked = if let Some(&c) = by_kind.get(&(group, &*i.kind)) {
-                let fact = &self.crds[c];
-                let crd = compiled.entry(c).or_insert_with(|| {
-                    ekslint_schema::crd::compile(&fact.copy.tree, fact.copy.object.node)
-                });
-                let Some(crd) = crd.as_ref() else { continue };
-                let Some(version) = crd.version(&i.api_version) else {
-                    continue;
-                };
-                let Some(id) = version.schema else { continue };
-                SetChecked {
-                    file: i.file.clone(),
-                    violations: super::validate_custom(
-                        tree,
-                        obj,
-                        &i.path,
-                        (&crd.registry, id, version.cel.as_deref()),
-                        builtin,
-                    ),
-                    note: None,
-                    crd: Some(CrdLoc {
-                        file: fact.file.clone(),
-                        span: crd.name_span,
-                        label: format!("the CustomResourceDefinition of {}", crd.kind),
-                    }),
-                }
-            } else {
-                let Some(b) = bundled::find(group, &i.kind) else {
-                    continue;
-                };
-                let Some(version) = b.crd.version(&i.api_version) else {
-                    continue;
-                };
-                let Some(id) = version.schema else { continue };
-                SetChecked {
-                    file: i.file.clone(),
-                    violations: super::validate_custom(
-                        tree,
-                        obj,
-                        &i.path,
-                        (&b.crd.registry, id, version.cel.as_deref()),
-                        builtin,
-                    ),
-                    note: Some(format!(
-                        "checked against the {} CRD ekslint bundles ({}); put your own CRD in the input or in --context to check against that instead",
-                        b.crd.kind, b.upstream
-                    )),
-                    crd: None,
-                }
-            };
-            if !checked.violations.is_empty() {
-                out.push(checked);
-            }
+        let mut needed: Vec<usize> = self
+            .instances
+            .iter()
+            .filter_map(|i| by_kind.get(&(i.api_version.split_once('/')?.0, &*i.kind)))
+            .flatten()
+            .copied()
+            .collect();
+        needed.sort_unstable();
+        needed.dedup();
+        let compiled: HashMap<usize, Crd> = needed
+            .par_iter()
+            .filter_map(|&c| {
+                let f = &self.crds[c];
+                Some((
+                    c,
+                    ekslint_schema::crd::compile(&f.copy.tree, f.copy.object.node)?,
+                ))
+            })
+            .collect();
+        let cel_on = super::cel_on(ctx.settings);
+        // Independent resources: validated in parallel, collected in input order.
+        self.instances
+            .par_iter()
+            .filter_map(|i| {
+                let checked = self.check(i, &by_kind, &compiled, builtin, cel_on)?;
+                (!checked.violations.is_empty()).then_some(checked)
+            })
+            .collect()
+    }
+
+    /// Validate one resource against the CRD of the input that defines its kind, or else the
+    /// bundled one; `None` when there is neither.
+    fn check(
+        &self,
+        i: &Instance,
+        by_kind: &HashMap<(&str, &str), Vec<usize>>,
+        compiled: &HashMap<usize, Crd>,
+        builtin: &ekslint_schema::Registry,
+        cel_on: bool,
+    ) -> Option<SetChecked> {
+        let (group, _) = i.api_version.split_once('/')?;
+        let (tree, obj) = (&*i.copy.tree, &i.copy.object);
+        if let Some(candidates) = by_kind.get(&(group, &*i.kind)) {
+            // Several CRDs of the input define the kind (a chart's copy, a test stub): the one
+            // with the most detailed schema for this version wins, the first on a tie.
+            let (c, crd, version) = candidates
+                .iter()
+                .filter_map(|&c| {
+                    let crd = compiled.get(&c)?;
+                    let version = crd.version(&i.api_version)?;
+                    version.schema?;
+                    Some((c, crd, version))
+                })
+                .rev()
+                .max_by_key(|(_, crd, _)| crd.registry.schemas.len())?;
+            let id = version.schema?;
+            return Some(SetChecked {
+                file: i.file.clone(),
+                violations: super::validate_custom(
+                    tree,
+                    obj,
+                    &i.path,
+                    (&crd.registry, id, version.cel.as_deref().filter(|_| cel_on)),
+                    builtin,
+                ),
+                note: None,
+                crd: Some(CrdLoc {
+                    file: self.crds[c].file.clone(),
+                    span: crd.name_span,
+                    label: format!("the CustomResourceDefinition of {}", crd.kind),
+                }),
+            });
         }
-        out
+        let b = bundled::find(group, &i.kind)?;
+        let version = b.crd.version(&i.api_version)?;
+        let id = version.schema?;
+        Some(SetChecked {
+            file: i.file.clone(),
+            violations: super::validate_custom(
+                tree,
+                obj,
+                &i.path,
+                (
+                    &b.crd.registry,
+                    id,
+                    version.cel.as_deref().filter(|_| cel_on),
+                ),
+                builtin,
+            ),
+            note: Some(format!(
+                "checked against the {} CRD ekslint bundles ({}); put your own CRD in the input or in --context to check against that instead",
+                b.crd.kind, b.upstream
+            )),
+            crd: None,
+        })
     }
 }
 

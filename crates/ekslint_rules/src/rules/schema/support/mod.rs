@@ -143,7 +143,7 @@ pub(crate) fn checked(ctx: &FileCtx<'_>, obj: &Object) -> Option<Rc<Checked>> {
             .crds
             .get_or_insert_with(|| Rc::new(file_crds(ctx.file)))
             .clone();
-        let result = compute(ctx.file, obj, ctx.target, &crds).map(Rc::new);
+        let result = compute(ctx.file, obj, ctx.target, &crds, cel_on(ctx.settings)).map(Rc::new);
         cache.objects.insert(obj.node, result.clone());
         result
     })
@@ -208,11 +208,18 @@ pub(crate) fn table_note(target: crate::version::KubeVersion) -> Option<String> 
     ))
 }
 
+/// CEL rules are evaluated only when SCHEMA008 runs (they are most of the cost of a custom
+/// resource).
+pub(crate) fn cel_on(settings: &crate::engine::Settings) -> bool {
+    settings.is_enabled(&super::schema_cel_rule::SchemaCelRule::INFO)
+}
+
 fn compute(
     file: &ParsedFile,
     obj: &Object,
     target: crate::version::KubeVersion,
     crds: &[FileCrd],
+    cel_on: bool,
 ) -> Option<Checked> {
     let tree = &file.tree;
     let api_version = obj.api_version(tree)?;
@@ -257,7 +264,7 @@ fn compute(
         tree,
         obj,
         &file.source.path,
-        (&crd.registry, id, version.cel.as_deref()),
+        (&crd.registry, id, version.cel.as_deref().filter(|_| cel_on)),
         builtin,
     );
     Some(Checked {

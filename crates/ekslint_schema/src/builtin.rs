@@ -60,16 +60,33 @@ fn holds(at: Option<&str>, minor: u32) -> bool {
 }
 
 /// Split `words… @versions` into the words and the version suffix.
-fn split_at(line: &str) -> (Vec<&str>, Option<&str>) {
-    let mut words: Vec<&str> = line.split_whitespace().collect();
-    let at = match words.last() {
-        Some(w) if w.starts_with('@') => {
-            let w = words.pop().expect("last");
-            Some(&w[1..])
+fn split_at(line: &str) -> (Words<'_>, Option<&str>) {
+    let mut words = Words::default();
+    let mut at = None;
+    for w in line.split_ascii_whitespace() {
+        match w.strip_prefix('@') {
+            Some(v) => at = Some(v),
+            None if words.len < words.items.len() => {
+                words.items[words.len] = w;
+                words.len += 1;
+            }
+            None => words.len = usize::MAX, // too many words: no pattern matches
         }
-        _ => None,
-    };
+    }
     (words, at)
+}
+
+/// Up to five words of a line, without allocating (the table has lines by the thousand).
+#[derive(Default)]
+struct Words<'a> {
+    items: [&'a str; 5],
+    len: usize,
+}
+
+impl<'a> Words<'a> {
+    fn as_slice(&self) -> &[&'a str] {
+        self.items.get(..self.len).unwrap_or(&[""; 6])
+    }
 }
 
 /// The last segment of a definition name: `api.core.v1.Container` → `Container`.
@@ -132,12 +149,15 @@ fn load_yaml<T: for<'de> Deserialize<'de>>(path: &str, text: &str) -> T {
 
 struct Builder {
     reg: Registry,
-    named: HashMap<String, SchemaId>,
+    named: HashMap<&'static str, SchemaId>,
+    /// Unnamed type expressions (`string`, `[]string`) already built, shared by every field
+    /// that has no facts of its own.
+    shared: HashMap<&'static str, SchemaId>,
 }
 
 impl Builder {
     /// The node of a named definition, allocated on first mention.
-    fn named(&mut self, name: &str) -> SchemaId {
+    fn named(&mut self, name: &'static str) -> SchemaId {
         if let Some(&id) = self.named.get(name) {
             return id;
         }
@@ -145,12 +165,26 @@ impl Builder {
             name: Some(short_name(name).into()),
             ..Schema::default()
         });
-        self.named.insert(name.to_string(), id);
+        self.named.insert(name, id);
+        id
+    }
+
+    /// The node of a field's type expression: its own when the field carries facts of its own
+    /// (a closed set, unique keys), else shared with every field of the same type.
+    fn field_type(&mut self, e: &'static str, own: bool) -> SchemaId {
+        if own {
+            return self.expr(e);
+        }
+        if let Some(&id) = self.shared.get(e) {
+            return id;
+        }
+        let id = self.expr(e);
+        self.shared.insert(e, id);
         id
     }
 
     /// A fresh node for a type expression (named types are shared).
-    fn expr(&mut self, e: &str) -> SchemaId {
+    fn expr(&mut self, e: &'static str) -> SchemaId {
         if let Some(inner) = e.strip_prefix("[]") {
             let items = self.expr(inner);
             return self.reg.push(Schema {
@@ -201,7 +235,7 @@ impl Builder {
     }
 
     /// Make a named definition an alias of `e`.
-    fn alias(&mut self, name: &str, e: &str) {
+    fn alias(&mut self, name: &'static str, e: &'static str) {
         let id = self.named(name);
         // Definitions whose meaning the API gives better than k8s-openapi's schema (docs/schema.md).
         let resolved = match name {
@@ -237,15 +271,26 @@ fn build(minor: u32) -> Registry {
     let mut b = Builder {
         reg: Registry::default(),
         named: HashMap::new(),
+        shared: HashMap::new(),
     };
-    // (type name, field name) → field node, for the joins below.
-    let mut fields: HashMap<(String, String), SchemaId> = HashMap::new();
-    let mut current: Option<(String, SchemaId, bool)> = None; // (name, id, present in minor)
+    let sets: ClosedSets = load_yaml("rules/schema/closed-sets.yaml", CLOSED_SETS);
+    let lists: UniqueKeys = load_yaml("rules/schema/unique-keys.yaml", UNIQUE_KEYS);
+    // The (type, field) pairs the data files give facts about: those fields get nodes of their
+    // own; every other field shares its type's node.
+    let mut targets: std::collections::HashSet<(&str, &str)> = Default::default();
+    for set in &sets.sets {
+        targets.extend(set.types.iter().map(|t| (t.as_str(), set.field.as_str())));
+    }
+    for l in &lists.lists {
+        targets.extend(l.types.iter().map(|t| (t.as_str(), l.field.as_str())));
+    }
+    let mut fields: HashMap<(&str, &str), SchemaId> = HashMap::new();
+    let mut current: Option<(&'static str, SchemaId, bool)> = None; // (name, id, present in minor)
     let mut pending: Vec<Pending> = Vec::new();
     let mut props: Vec<(Box<str>, SchemaId)> = Vec::new();
     let mut required: Vec<Box<str>> = Vec::new();
     let mut open = false;
-    let flush = |current: &mut Option<(String, SchemaId, bool)>,
+    let flush = |current: &mut Option<(&'static str, SchemaId, bool)>,
                  props: &mut Vec<(Box<str>, SchemaId)>,
                  required: &mut Vec<Box<str>>,
                  open: &mut bool,
@@ -265,28 +310,30 @@ fn build(minor: u32) -> Registry {
         *open = false;
     };
     for line in TABLE.lines() {
-        if line.starts_with('#') || line.trim().is_empty() {
+        if line.starts_with('#') || line.starts_with("versions ") || line.trim().is_empty() {
             continue;
         }
         if let Some(rest) = line.strip_prefix("  ") {
-            let Some((tname, _, true)) = &current else {
+            let Some((tname, _, true)) = current else {
                 continue;
             };
             let (words, at) = split_at(rest);
             if !holds(at, minor) {
                 continue;
             }
-            let tname = tname.clone();
             match words.as_slice() {
                 ["=", e] => {
-                    b.alias(&tname, e);
+                    b.alias(tname, e);
                     current = None;
                     props.clear();
                 }
                 ["..."] => open = true,
                 [field, e, rest @ ..] => {
-                    let id = b.expr(e);
-                    fields.insert((tname.clone(), field.to_string()), id);
+                    let own = targets.contains(&(tname, *field));
+                    let id = b.field_type(e, own);
+                    if own {
+                        fields.insert((tname, field), id);
+                    }
                     props.push((Box::from(*field), id));
                     if rest.contains(&"required") {
                         required.push(Box::from(*field));
@@ -305,7 +352,6 @@ fn build(minor: u32) -> Registry {
         );
         let (words, at) = split_at(line);
         match words.as_slice() {
-            ["versions", ..] => {}
             ["kind", gv, kind, ty] => {
                 if holds(at, minor) {
                     let id = b.named(ty);
@@ -314,7 +360,7 @@ fn build(minor: u32) -> Registry {
             }
             ["type", name] => {
                 let id = b.named(name);
-                current = Some((name.to_string(), id, holds(at, minor)));
+                current = Some((name, id, holds(at, minor)));
             }
             ["alias", name, e] => {
                 if holds(at, minor) {
@@ -352,8 +398,7 @@ fn build(minor: u32) -> Registry {
 
     // Closed sets and unique keys join on (type, field). A field whose node is a shared named
     // type never carries them (they are on strings and lists, which are fresh nodes).
-    let sets: ClosedSets = load_yaml("rules/schema/closed-sets.yaml", CLOSED_SETS);
-    for set in sets.sets {
+    for set in &sets.sets {
         if !holds(set.versions.as_deref(), minor) {
             continue;
         }
@@ -372,7 +417,7 @@ fn build(minor: u32) -> Registry {
         let index = b.reg.value_sets.len() as u32;
         b.reg.value_sets.push(vs);
         for t in &set.types {
-            let Some(&id) = fields.get(&(t.clone(), set.field.clone())) else {
+            let Some(&id) = fields.get(&(t.as_str(), set.field.as_str())) else {
                 continue;
             };
             // Sets on list fields apply to the items (`accessModes`, `policyTypes`).
@@ -389,8 +434,7 @@ fn build(minor: u32) -> Registry {
             b.reg.schemas[target as usize].values = Some(index);
         }
     }
-    let lists: UniqueKeys = load_yaml("rules/schema/unique-keys.yaml", UNIQUE_KEYS);
-    for l in lists.lists {
+    for l in &lists.lists {
         if !holds(l.versions.as_deref(), minor) {
             continue;
         }
@@ -412,7 +456,7 @@ fn build(minor: u32) -> Registry {
             source: l.source.as_str().into(),
         };
         for t in &l.types {
-            if let Some(&id) = fields.get(&(t.clone(), l.field.clone())) {
+            if let Some(&id) = fields.get(&(t.as_str(), l.field.as_str())) {
                 assert!(
                     b.reg.get(id).ty == Ty::Array,
                     "unique-keys.yaml: {t}.{} is not a list",
@@ -422,28 +466,25 @@ fn build(minor: u32) -> Registry {
             }
         }
     }
-    b.reg.types = b
-        .named
-        .iter()
-        .map(|(k, &v)| (Box::from(k.as_str()), v))
-        .collect();
+    b.reg.types = b.named.iter().map(|(k, &v)| (Box::from(*k), v)).collect();
     b.reg
 }
 
 /// Is (`apiVersion`, kind) a built-in kind of some version of the table?
 pub fn is_builtin_kind(api_version: &str, kind: &str) -> bool {
-    static ALL: OnceLock<std::collections::HashSet<(String, String)>> = OnceLock::new();
+    static ALL: OnceLock<HashMap<&'static str, Vec<&'static str>>> = OnceLock::new();
     ALL.get_or_init(|| {
-        TABLE
-            .lines()
-            .filter_map(|l| l.strip_prefix("kind "))
-            .filter_map(|l| {
-                let mut w = l.split_whitespace();
-                Some((w.next()?.to_string(), w.next()?.to_string()))
-            })
-            .collect()
+        let mut by_kind: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+        for l in TABLE.lines().filter_map(|l| l.strip_prefix("kind ")) {
+            let mut w = l.split_ascii_whitespace();
+            if let (Some(gv), Some(k)) = (w.next(), w.next()) {
+                by_kind.entry(k).or_default().push(gv);
+            }
+        }
+        by_kind
     })
-    .contains(&(api_version.to_string(), kind.to_string()))
+    .get(kind)
+    .is_some_and(|versions| versions.contains(&api_version))
 }
 
 /// The schema of `metadata` (ObjectMeta) in `reg`, a built-in registry.

@@ -18,7 +18,24 @@ pub struct CelSchema {
 }
 
 impl CelSchema {
-    pub fn new(json: serde_json::Value) -> CelSchema {
+    /// The schema without its prose (`description`s), which is most of a CRD and which the
+    /// rules never read.
+    pub fn new(mut json: serde_json::Value) -> CelSchema {
+        fn strip(v: &mut serde_json::Value) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    if m.get("description")
+                        .is_some_and(serde_json::Value::is_string)
+                    {
+                        m.remove("description");
+                    }
+                    m.values_mut().for_each(strip);
+                }
+                serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
+                _ => {}
+            }
+        }
+        strip(&mut json);
         CelSchema {
             json,
             compiled: OnceLock::new(),

@@ -1,19 +1,19 @@
 //! The SCHEMA family's share of the cross-object index: the CRDs of every file (context files
-//! included) and the custom resources whose CRD is not in their own file, each kept as a copy
-//! of its subtree (nodes with their spans in the original file). After the per-file pass each
-//! such resource is validated once, against a CRD from the input (compiled from its copy only
-//! when a resource needs it), or else a bundled one.
+//! included) and the custom resources whose CRD is not in their own file, each kept as its text
+//! (a [`Snippet`]). After the per-file pass each such resource is parsed again from its text and
+//! validated, in parallel, against a CRD of the input (parsed and compiled only when a resource
+//! needs it), or else a bundled one.
 //!
 //! Why here and not in a pre-pass: a pre-pass would read every file twice on every run to find
-//! the few CRDs. The copies cost memory in proportion to the CRDs and custom resources of the
-//! input, and nothing when there are none; files are never read twice (docs/schema.md, "CRDs
-//! in other files").
+//! the few CRDs. The snippets cost memory in proportion to the text of the input's CRDs and
+//! custom resources, and nothing when there are none; no file is read twice (docs/schema.md,
+//! "CRDs in other files").
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
-use ekslint_manifest::{Entry, FileRef, Node, NodeId, NodeKind, Object, ParsedFile, Span, Tree};
+use ekslint_manifest::{FileRef, Format, Object, ParsedFile, Span, Tree};
 use ekslint_schema::crd::Crd;
 use ekslint_schema::{Violation, builtin, bundled};
 use rayon::prelude::*;
@@ -21,20 +21,56 @@ use rayon::prelude::*;
 use crate::context::SetCtx;
 use crate::index::Facts;
 
-/// A copy of one object's subtree.
+/// The text of one object, cut from its file so that it parses on its own: the bytes of its
+/// first line before it (indentation, `- `) become spaces, so every offset in the snippet plus
+/// `base` is the offset in the file.
 #[derive(Clone, Debug)]
-struct Subtree {
-    tree: Arc<Tree>,
-    object: Object,
+struct Snippet {
+    text: Box<str>,
+    base: u32,
+    json: bool,
 }
 
-/// A CRD of some file: what it defines, and its copy (compiled when a resource needs it).
+impl Snippet {
+    fn of(file: &ParsedFile, obj: &Object) -> Snippet {
+        let text = &*file.source.text;
+        let (start, end) = (obj.span.start as usize, obj.span.end as usize);
+        let line = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let mut cut = String::with_capacity(end - line);
+        cut.extend(std::iter::repeat_n(' ', start - line));
+        cut.push_str(&text[start..end]);
+        Snippet {
+            text: cut.into(),
+            base: line as u32,
+            json: Format::from_path(&file.source.path) == Format::Json,
+        }
+    }
+
+    /// Parse it again: the file and its one object (with spans relative to the snippet).
+    fn parse(&self, limits: &ekslint_manifest::Limits) -> Option<(ParsedFile, Object)> {
+        let format = if self.json {
+            Format::Json
+        } else {
+            Format::Yaml
+        };
+        let source = std::sync::Arc::new(ekslint_manifest::SourceFile::new("", &*self.text));
+        let parsed = ekslint_manifest::parse(source, format, limits);
+        let obj = parsed.objects.first()?.clone();
+        Some((parsed, obj))
+    }
+
+    fn shift(&self, span: Span) -> Span {
+        Span::new(span.start + self.base, span.end + self.base)
+    }
+}
+
+/// A CRD of some file: what it defines, and its text (compiled when a resource needs it).
 #[derive(Clone, Debug)]
 struct CrdFact {
     group: Box<str>,
     kind: Box<str>,
     file: FileRef,
-    copy: Subtree,
+    text: Snippet,
 }
 
 /// A custom resource whose CRD is not in its own file.
@@ -44,7 +80,7 @@ struct Instance {
     path: Arc<str>,
     api_version: Box<str>,
     kind: Box<str>,
-    copy: Subtree,
+    text: Snippet,
 }
 
 /// Where a custom resource's CRD is, for the findings' related label.
@@ -89,66 +125,98 @@ impl SchemaFacts {
         if self.instances.is_empty() {
             return Vec::new();
         }
-        // Every CRD of the input for each kind; those some resource needs are compiled.
+        // Every CRD of the input for each kind, the longest text (the most detailed schema)
+        // first, then in input order; each is parsed and compiled once, when a resource needs it.
         let mut by_kind: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
         for (i, c) in self.crds.iter().enumerate() {
             by_kind.entry((&*c.group, &*c.kind)).or_default().push(i);
         }
-        let mut needed: Vec<usize> = self
-            .instances
-            .iter()
-            .filter_map(|i| by_kind.get(&(i.api_version.split_once('/')?.0, &*i.kind)))
-            .flatten()
-            .copied()
-            .collect();
-        needed.sort_unstable();
-        needed.dedup();
-        let compiled: HashMap<usize, Crd> = needed
-            .par_iter()
-            .filter_map(|&c| {
-                let f = &self.crds[c];
-                Some((
-                    c,
-                    ekslint_schema::crd::compile(&f.copy.tree, f.copy.object.node)?,
-                ))
-            })
-            .collect();
+        for candidates in by_kind.values_mut() {
+            candidates.sort_by_key(|&c| std::cmp::Reverse(self.crds[c].text.text.len()));
+        }
+        let limits = &ctx.settings.limits;
         let cel_on = super::cel_on(ctx.settings);
-        // Independent resources: validated in parallel, collected in input order.
-        self.instances
-            .par_iter()
-            .filter_map(|i| {
-                let checked = self.check(i, &by_kind, &compiled, builtin, cel_on)?;
-                (!checked.violations.is_empty()).then_some(checked)
-            })
-            .collect()
+        // The resources of one kind at a time (its CRDs compiled for them, then dropped, so
+        // that at most one kind's compiled schemas are in memory), each kind's resources in
+        // parallel; the results in input order.
+        let mut kinds: Vec<((&str, &str), Vec<usize>)> = Vec::new();
+        let mut slot: HashMap<(&str, &str), usize> = HashMap::new();
+        for (n, i) in self.instances.iter().enumerate() {
+            let Some((group, _)) = i.api_version.split_once('/') else {
+                continue;
+            };
+            let key = (group, &*i.kind);
+            let at = *slot.entry(key).or_insert_with(|| {
+                kinds.push((key, Vec::new()));
+                kinds.len() - 1
+            });
+            kinds[at].1.push(n);
+        }
+        let mut out: Vec<(usize, SetChecked)> = Vec::new();
+        for (key, members) in kinds {
+            let candidates: &[usize] = by_kind.get(&key).map_or(&[], Vec::as_slice);
+            let compiled: Vec<OnceLock<Option<Crd>>> =
+                candidates.iter().map(|_| OnceLock::new()).collect();
+            let crd_at = |k: usize| {
+                compiled[k]
+                    .get_or_init(|| {
+                        let f = &self.crds[candidates[k]];
+                        let (parsed, obj) = f.text.parse(limits)?;
+                        let mut crd = ekslint_schema::crd::compile(&parsed.tree, obj.node)?;
+                        crd.name_span = f.text.shift(crd.name_span);
+                        Some(crd)
+                    })
+                    .as_ref()
+            };
+            let results: Vec<(usize, SetChecked)> = members
+                .par_iter()
+                .filter_map(|&n| {
+                    let i = &self.instances[n];
+                    let (parsed, obj) = i.text.parse(limits)?;
+                    let mut checked = self.check(
+                        i,
+                        (&parsed.tree, &obj),
+                        candidates,
+                        &crd_at,
+                        builtin,
+                        cel_on,
+                    )?;
+                    for v in &mut checked.violations {
+                        v.span = i.text.shift(v.span);
+                        if let ekslint_schema::Problem::Duplicate { first, .. } = &mut v.problem {
+                            *first = i.text.shift(*first);
+                        }
+                    }
+                    (!checked.violations.is_empty()).then_some((n, checked))
+                })
+                .collect();
+            out.extend(results);
+        }
+        out.sort_by_key(|(n, _)| *n);
+        out.into_iter().map(|(_, c)| c).collect()
     }
 
     /// Validate one resource against the CRD of the input that defines its kind, or else the
     /// bundled one; `None` when there is neither.
-    fn check(
+    fn check<'c>(
         &self,
         i: &Instance,
-        by_kind: &HashMap<(&str, &str), Vec<usize>>,
-        compiled: &HashMap<usize, Crd>,
+        (tree, obj): (&Tree, &Object),
+        candidates: &[usize],
+        crd_at: &(dyn Fn(usize) -> Option<&'c Crd> + Sync),
         builtin: &ekslint_schema::Registry,
         cel_on: bool,
     ) -> Option<SetChecked> {
         let (group, _) = i.api_version.split_once('/')?;
-        let (tree, obj) = (&*i.copy.tree, &i.copy.object);
-        if let Some(candidates) = by_kind.get(&(group, &*i.kind)) {
-            // Several CRDs of the input define the kind (a chart's copy, a test stub): the one
-            // with the most detailed schema for this version wins, the first on a tie.
-            let (c, crd, version) = candidates
-                .iter()
-                .filter_map(|&c| {
-                    let crd = compiled.get(&c)?;
-                    let version = crd.version(&i.api_version)?;
-                    version.schema?;
-                    Some((c, crd, version))
-                })
-                .rev()
-                .max_by_key(|(_, crd, _)| crd.registry.schemas.len())?;
+        if !candidates.is_empty() {
+            // Several CRDs of the input may define the kind (a chart's copy, a test stub): the
+            // first of them (longest first) that serves this version.
+            let (c, crd, version) = candidates.iter().enumerate().find_map(|(k, &c)| {
+                let crd = crd_at(k)?;
+                let version = crd.version(&i.api_version)?;
+                version.schema?;
+                Some((c, crd, version))
+            })?;
             let id = version.schema?;
             return Some(SetChecked {
                 file: i.file.clone(),
@@ -189,82 +257,6 @@ impl SchemaFacts {
             )),
             crd: None,
         })
-    }
-}
-
-/// Copy the subtree of `obj` into a tree of its own (spans unchanged), with the object view
-/// over the copy. With `prose` false, `description: <text>` entries are left out (most of a
-/// CRD's text, and nothing validation reads).
-fn copy(tree: &Tree, obj: &Object, prose: bool) -> Subtree {
-    let keep = |e: &Entry| {
-        prose || tree.scalar_text(e.key) != Some("description") || tree.scalar(e.value).is_none()
-    };
-    // Number the reachable nodes in discovery order (aliases make it a DAG), then rebuild.
-    let mut ids: HashMap<NodeId, NodeId> = HashMap::new();
-    let mut order: Vec<NodeId> = Vec::new();
-    let mut stack = vec![obj.node];
-    while let Some(n) = stack.pop() {
-        if ids.contains_key(&n) {
-            continue;
-        }
-        ids.insert(n, order.len() as NodeId);
-        order.push(n);
-        match &tree.node(n).kind {
-            NodeKind::Seq(items) => stack.extend(items.iter().rev()),
-            NodeKind::Map(entries) => {
-                for e in entries.iter().rev().filter(|e| keep(e)) {
-                    stack.push(e.value);
-                    stack.push(e.key);
-                }
-            }
-            _ => {}
-        }
-    }
-    let map = |n: NodeId| ids[&n];
-    let nodes = order
-        .iter()
-        .map(|&n| {
-            let old = tree.node(n);
-            Node {
-                kind: match &old.kind {
-                    NodeKind::Scalar(s) => NodeKind::Scalar(s.clone()),
-                    NodeKind::Seq(items) => NodeKind::Seq(items.iter().map(|&i| map(i)).collect()),
-                    NodeKind::Map(entries) => NodeKind::Map(
-                        entries
-                            .iter()
-                            .filter(|e| keep(e))
-                            .map(|e| Entry {
-                                key: map(e.key),
-                                value: map(e.value),
-                                merged: e.merged,
-                            })
-                            .collect(),
-                    ),
-                    NodeKind::Invalid => NodeKind::Invalid,
-                },
-                span: old.span,
-                weight: old.weight,
-            }
-        })
-        .collect();
-    let copied = Tree { nodes };
-    let field = |f: Option<ekslint_manifest::Field>| {
-        f.map(|f| ekslint_manifest::Field {
-            node: map(f.node),
-            ..f
-        })
-    };
-    let object = Object {
-        node: 0,
-        api_version: field(obj.api_version),
-        kind: field(obj.kind),
-        name: field(obj.name),
-        namespace: field(obj.namespace),
-        ..obj.clone()
-    };
-    Subtree {
-        tree: Arc::new(copied),
-        object,
     }
 }
 
@@ -309,7 +301,7 @@ impl Facts for SchemaFacts {
                     group: group.into(),
                     kind: kind.into(),
                     file: file.source.file_ref.clone(),
-                    copy: copy(tree, obj, false),
+                    text: Snippet::of(file, obj),
                 });
             }
             return;
@@ -328,7 +320,7 @@ impl Facts for SchemaFacts {
             path: file.source.file_ref.path.clone(),
             api_version: api_version.into(),
             kind: kind.into(),
-            copy: copy(tree, obj, true),
+            text: Snippet::of(file, obj),
         });
     }
 

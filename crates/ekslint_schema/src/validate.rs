@@ -662,7 +662,10 @@ impl Validator<'_> {
                     frame,
                     tree.span(node),
                     Problem::WrongType {
-                        expected: s.ty.noun(),
+                        expected: match s.format {
+                            Format::Byte => "base64-encoded data",
+                            _ => "an RFC 3339 date-time",
+                        },
                         found: "string",
                         detail: Some(format!("`{}` is {why}", short(text))),
                     },

@@ -240,6 +240,7 @@ fn compute(
             },
         );
         let mut violations = outcome.violations;
+        violations.retain(|v| !owned_elsewhere(tree, obj, kind, v));
         drop_if_partial(
             tree,
             obj,
@@ -325,6 +326,7 @@ pub(crate) fn validate_custom(
             v
         }));
     }
+    violations.retain(|v| !owned_elsewhere(tree, obj, kind, v));
     if let Some(cel) = cel {
         violations.extend(ekslint_schema::cel::violations(cel, tree, obj.node));
     }
@@ -365,6 +367,36 @@ fn drop_if_partial(
     if partial {
         violations.retain(|v| !matches!(v.problem, Problem::Missing { .. }));
     }
+}
+
+/// Facts other rules own, which SCHEMA leaves to them (one rule per fact):
+/// - YAML006 (object-shape): the types of `apiVersion`, `kind`, `metadata` and its `name`,
+///   `namespace`, `generateName`, `labels` and `annotations` (and their values) of an object;
+/// - AUTH003 (data-value-not-string): the aws-auth ConfigMap's `data` values;
+/// - CSI001 and CSI002: the types of StorageClass `parameters` values.
+///
+/// (YAML004's values are left out before validating, see [`yaml004_values`].)
+fn owned_elsewhere(tree: &Tree, obj: &Object, kind: &str, v: &Violation) -> bool {
+    if !matches!(v.problem, Problem::WrongType { .. }) {
+        return false;
+    }
+    let p = v.path.as_str();
+    matches!(
+        p,
+        "apiVersion"
+            | "kind"
+            | "metadata"
+            | "metadata.name"
+            | "metadata.namespace"
+            | "metadata.generateName"
+            | "metadata.labels"
+            | "metadata.annotations"
+    ) || p.starts_with("metadata.labels.")
+        || p.starts_with("metadata.annotations.")
+        || (kind == "ConfigMap"
+            && crate::rules::auth::aws_auth_data(tree, obj).is_some()
+            && p.starts_with("data."))
+        || (kind == "StorageClass" && p.starts_with("parameters."))
 }
 
 /// LBC017 (lbc-crd-schema) already checks these facts of IngressClassParams and

@@ -50,6 +50,12 @@ impl Crd {
 /// Compile the CRD whose root map is `root`. `None` when it is not a v1 CRD with a group, a
 /// kind and at least one version.
 pub fn compile(tree: &Tree, root: NodeId) -> Option<Crd> {
+    compile_versions(tree, root, &|_| true)
+}
+
+/// [`compile`], with the schemas of only the versions `want` accepts (the others are listed
+/// without a schema): a CRD often carries several large versions of which the input uses one.
+pub fn compile_versions(tree: &Tree, root: NodeId, want: &dyn Fn(&str) -> bool) -> Option<Crd> {
     let str_at = |path: &[&str]| tree.path(root, path).and_then(|n| tree.as_str(n));
     if str_at(&["apiVersion"]) != Some("apiextensions.k8s.io/v1")
         || str_at(&["kind"]) != Some("CustomResourceDefinition")
@@ -76,7 +82,9 @@ pub fn compile(tree: &Tree, root: NodeId) -> Option<Crd> {
             .get(v, "served")
             .and_then(|n| tree.scalar(n))
             .is_none_or(|s| s.resolved() != Resolved::Bool(false));
-        let schema_node = tree.path(v, &["schema", "openAPIV3Schema"]);
+        let schema_node = tree
+            .path(v, &["schema", "openAPIV3Schema"])
+            .filter(|_| served && want(name));
         let rules_before = c.cel_rules;
         let schema = schema_node.map(|s| c.schema(s, 0));
         let cel = schema_node

@@ -155,6 +155,13 @@ impl SchemaFacts {
         let mut out: Vec<(usize, SetChecked)> = Vec::new();
         for (key, members) in kinds {
             let candidates: &[usize] = by_kind.get(&key).map_or(&[], Vec::as_slice);
+            // The versions this kind's resources use: only their schemas are compiled.
+            let mut versions: Vec<&str> = members
+                .iter()
+                .filter_map(|&n| self.instances[n].api_version.split_once('/').map(|(_, v)| v))
+                .collect();
+            versions.sort_unstable();
+            versions.dedup();
             let compiled: Vec<OnceLock<Option<Crd>>> =
                 candidates.iter().map(|_| OnceLock::new()).collect();
             let crd_at = |k: usize| {
@@ -162,7 +169,11 @@ impl SchemaFacts {
                     .get_or_init(|| {
                         let f = &self.crds[candidates[k]];
                         let (parsed, obj) = f.text.parse(limits)?;
-                        let mut crd = ekslint_schema::crd::compile(&parsed.tree, obj.node)?;
+                        let mut crd = ekslint_schema::crd::compile_versions(
+                            &parsed.tree,
+                            obj.node,
+                            &|v| versions.contains(&v),
+                        )?;
                         crd.name_span = f.text.shift(crd.name_span);
                         Some(crd)
                     })

@@ -46,6 +46,73 @@ impl Snippet {
         }
     }
 
+    /// A CRD's snippet without its block-style `description: …` entries (most of a CRD's text,
+    /// which validation never reads), so that parsing it again costs less. Offsets inside it no
+    /// longer match the file; a CRD's findings point only at its name, kept apart.
+    fn of_crd(file: &ParsedFile, obj: &Object) -> Snippet {
+        let whole = Snippet::of(file, obj);
+        if whole.json {
+            return whole;
+        }
+        let text = &*file.source.text;
+        let tree = &file.tree;
+        let mut cuts: Vec<(usize, usize)> = Vec::new();
+        let mut stack = vec![obj.node];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(n) = stack.pop() {
+            if !seen.insert(n) {
+                continue;
+            }
+            if let Some(items) = tree.items(n) {
+                stack.extend(items);
+            }
+            for e in tree.entries(n).unwrap_or(&[]) {
+                if tree.scalar_text(e.key) != Some("description") || tree.scalar(e.value).is_none()
+                {
+                    stack.push(e.value);
+                    continue;
+                }
+                let (key, value) = (tree.span(e.key), tree.span(e.value));
+                let line = text[..key.start as usize].rfind('\n').map_or(0, |i| i + 1);
+                if !text[line..key.start as usize].bytes().all(|b| b == b' ') {
+                    continue;
+                }
+                let end = value.end as usize;
+                let end = if text[..end].ends_with('\n') {
+                    end
+                } else {
+                    match text[end..].find('\n') {
+                        Some(nl) if text[end..end + nl].trim().is_empty() => end + nl + 1,
+                        _ => continue,
+                    }
+                };
+                cuts.push((line, end));
+            }
+        }
+        if cuts.is_empty() {
+            return whole;
+        }
+        cuts.sort_unstable();
+        let base = whole.base as usize;
+        let mut out = String::with_capacity(whole.text.len());
+        let mut at = base;
+        for (from, to) in cuts {
+            if from < at {
+                continue;
+            }
+            out.push_str(&whole.text[at - base..from - base]);
+            at = to;
+        }
+        let end = base + whole.text.len();
+        if at < end {
+            out.push_str(&whole.text[at - base..]);
+        }
+        Snippet {
+            text: out.into(),
+            ..whole
+        }
+    }
+
     /// Parse it again: the file and its one object (with spans relative to the snippet).
     fn parse(&self, limits: &ekslint_manifest::Limits) -> Option<(ParsedFile, Object)> {
         let format = if self.json {
@@ -70,6 +137,10 @@ struct CrdFact {
     group: Box<str>,
     kind: Box<str>,
     file: FileRef,
+    /// Its `metadata.name` in the file, where findings point for "the CRD".
+    name_span: Span,
+    /// The length of its text in the file: with several CRDs for one kind, the longest wins.
+    len: usize,
     text: Snippet,
 }
 
@@ -132,7 +203,7 @@ impl SchemaFacts {
             by_kind.entry((&*c.group, &*c.kind)).or_default().push(i);
         }
         for candidates in by_kind.values_mut() {
-            candidates.sort_by_key(|&c| std::cmp::Reverse(self.crds[c].text.text.len()));
+            candidates.sort_by_key(|&c| std::cmp::Reverse(self.crds[c].len));
         }
         let limits = &ctx.settings.limits;
         let cel_on = super::cel_on(ctx.settings);
@@ -174,7 +245,7 @@ impl SchemaFacts {
                             obj.node,
                             &|v| versions.contains(&v),
                         )?;
-                        crd.name_span = f.text.shift(crd.name_span);
+                        crd.name_span = f.name_span;
                         Some(crd)
                     })
                     .as_ref()
@@ -312,7 +383,9 @@ impl Facts for SchemaFacts {
                     group: group.into(),
                     kind: kind.into(),
                     file: file.source.file_ref.clone(),
-                    text: Snippet::of(file, obj),
+                    name_span: obj.name.map_or(obj.span, |n| n.value),
+                    len: obj.span.len() as usize,
+                    text: Snippet::of_crd(file, obj),
                 });
             }
             return;

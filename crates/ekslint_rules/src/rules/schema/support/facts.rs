@@ -229,7 +229,12 @@ impl SchemaFacts {
             // The versions this kind's resources use: only their schemas are compiled.
             let mut versions: Vec<&str> = members
                 .iter()
-                .filter_map(|&n| self.instances[n].api_version.split_once('/').map(|(_, v)| v))
+                .filter_map(|&n| {
+                    self.instances[n]
+                        .api_version
+                        .split_once('/')
+                        .map(|(_, v)| v)
+                })
                 .collect();
             versions.sort_unstable();
             versions.dedup();
@@ -240,11 +245,10 @@ impl SchemaFacts {
                     .get_or_init(|| {
                         let f = &self.crds[candidates[k]];
                         let (parsed, obj) = f.text.parse(limits)?;
-                        let mut crd = ekslint_schema::crd::compile_versions(
-                            &parsed.tree,
-                            obj.node,
-                            &|v| versions.contains(&v),
-                        )?;
+                        let mut crd =
+                            ekslint_schema::crd::compile_versions(&parsed.tree, obj.node, &|v| {
+                                versions.contains(&v)
+                            })?;
                         crd.name_span = f.name_span;
                         Some(crd)
                     })
@@ -411,5 +415,82 @@ impl Facts for SchemaFacts {
     fn append(&mut self, other: &mut Self) {
         self.crds.append(&mut other.crds);
         self.instances.append(&mut other.instances);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_item_parses_on_its_own_and_its_spans_map_back() {
+        let text = "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: example.com/v1\n    kind: Widget\n    spec: {size: 3}\n  - {apiVersion: example.com/v1, kind: Widget, spec: {size: 4}}\n";
+        let file = ekslint_manifest::parse_str("list.yaml", text);
+        for obj in file.objects.iter().skip(1) {
+            let snippet = Snippet::of(&file, obj);
+            let (parsed, again) = snippet.parse(&Default::default()).expect("parses");
+            assert_eq!(again.kind_str(&parsed.tree), Some("Widget"));
+            let size = again.get(&parsed.tree, &["spec", "size"]).unwrap();
+            let original = obj.get(&file.tree, &["spec", "size"]).unwrap();
+            assert_eq!(
+                snippet.shift(parsed.tree.span(size)),
+                file.tree.span(original)
+            );
+        }
+    }
+
+    #[test]
+    fn a_crd_snippet_without_descriptions_compiles_to_the_same_schema() {
+        let text = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          description: Widget is a
+            widget, over two lines.
+          type: object
+          properties:
+            spec:
+              description: |
+                The spec.
+              type: object
+              required: [size]
+              properties:
+                description: {type: string, description: a field named description}
+                size:
+                  type: integer
+                  description: \"how big\"
+                  maximum: 10
+";
+        let file = ekslint_manifest::parse_str("crd.yaml", text);
+        let obj = &file.objects[0];
+        let snippet = Snippet::of_crd(&file, obj);
+        assert!(snippet.text.len() < text.len() - 60, "{}", snippet.text);
+        assert!(!snippet.text.contains("how big") && !snippet.text.contains("over two"));
+        let (parsed, again) = snippet.parse(&Default::default()).expect("parses");
+        let a = ekslint_schema::crd::compile(&file.tree, obj.node).unwrap();
+        let b = ekslint_schema::crd::compile(&parsed.tree, again.node).unwrap();
+        let spec = |c: &Crd| {
+            let root = c.registry.get(c.schema_for("example.com/v1").unwrap());
+            let spec = c.registry.get(root.property("spec").unwrap());
+            (
+                spec.required.clone(),
+                spec.properties
+                    .iter()
+                    .map(|(k, _)| k.clone())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(spec(&a), spec(&b));
+        assert_eq!(a.registry.schemas.len(), b.registry.schemas.len());
     }
 }

@@ -172,9 +172,14 @@ fn emit(v: &Value, indent: usize, out: &mut String, in_list: bool) {
 
 fn key(k: &str) -> String {
     let plain = !k.is_empty()
-        && k.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
         && !k.starts_with(|c: char| c.is_ascii_digit() || c == '-');
-    if plain { k.to_string() } else { serde_json::to_string(k).unwrap() }
+    if plain {
+        k.to_string()
+    } else {
+        serde_json::to_string(k).unwrap()
+    }
 }
 
 fn scalar(v: &Value) -> String {

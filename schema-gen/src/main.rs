@@ -21,7 +21,7 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("dump") => dump(Path::new(&args[1])),
         Some("crds") => crds::restate(&repo_root(), Path::new(args.get(1).expect("crds MIRROR"))),
-        None | Some("--check") => drive(args.first().is_some()),
+        None | Some("--check") => drive(!args.is_empty()),
         Some(other) => {
             eprintln!("usage: schema-gen [--check] | dump FILE (unknown argument `{other}`)");
             std::process::exit(2);

@@ -420,7 +420,8 @@ impl Validator<'_> {
                     if s.embedded_resource && matches!(key, "apiVersion" | "kind" | "metadata") {
                         continue;
                     }
-                    let suggestion = suggest(key, s.properties.iter().map(|(k, _)| &**k));
+                    let suggestion = suggest(key, s.properties.iter().map(|(k, _)| &**k))
+                        .or_else(|| self.one_level_down(s, key));
                     let c = child(self);
                     self.report(
                         c,
@@ -493,6 +494,21 @@ impl Validator<'_> {
                 );
             }
         }
+    }
+
+    /// `securityContext.runAsUser` for a `runAsUser` written one level too high: the field of a
+    /// property's object type with exactly this name, when only one property has it.
+    fn one_level_down(&self, s: &Schema, key: &str) -> Option<String> {
+        let mut hits = s.properties.iter().filter_map(|(name, id)| {
+            let child = self.reg.get(*id);
+            let child = match (child.ty, child.items) {
+                (Ty::Array, Some(items)) => self.reg.get(items),
+                _ => child,
+            };
+            child.property(key).map(|_| format!("{name}.{key}"))
+        });
+        let first = hits.next()?;
+        hits.next().is_none().then_some(first)
     }
 
     fn constraint(&mut self, frame: u32, span: Span, message: String) {

@@ -101,6 +101,10 @@ fn message(v: &Violation) -> Option<Message> {
         },
         label: "unknown field".to_string(),
         help: Some(match suggestion {
+            Some(s) if s.contains('.') => format!(
+                "move it under `{}`",
+                s.rsplit_once('.').map_or("", |(p, _)| p)
+            ),
             Some(s) => format!("rename it to `{s}`"),
             None => "remove it, or check its spelling and the level it is indented at".to_string(),
         }),

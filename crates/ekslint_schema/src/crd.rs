@@ -67,6 +67,7 @@ pub fn compile_versions(tree: &Tree, root: NodeId, want: &dyn Fn(&str) -> bool) 
     let mut c = Compiler {
         tree,
         reg: Registry::default(),
+        done: std::collections::HashMap::new(),
         cel_rules: 0,
     };
     let mut versions = Vec::new();
@@ -123,6 +124,9 @@ const MAX_DEPTH: usize = 128;
 struct Compiler<'t> {
     tree: &'t Tree,
     reg: Registry,
+    /// Schema nodes already compiled: a node that aliases share is compiled once, so a CRD
+    /// built from aliases costs its distinct nodes, not their expansion.
+    done: std::collections::HashMap<NodeId, SchemaId>,
     /// `x-kubernetes-validations` rules seen so far.
     cel_rules: usize,
 }
@@ -165,6 +169,9 @@ impl Compiler<'_> {
         if depth > MAX_DEPTH || !tree.is_map(node) {
             return self.reg.push(Schema::default());
         }
+        if let Some(&id) = self.done.get(&node) {
+            return id;
+        }
         let preserve = self.flag(node, "x-kubernetes-preserve-unknown-fields");
         let int_or_string = self.flag(node, "x-kubernetes-int-or-string");
         let embedded = self.flag(node, "x-kubernetes-embedded-resource");
@@ -197,6 +204,7 @@ impl Compiler<'_> {
         };
         // Reserve the id first so children come after their parent.
         let id = self.reg.push(Schema::default());
+        self.done.insert(node, id);
         if let Some(props) = self.get(node, "properties").and_then(|p| tree.entries(p)) {
             let props: Vec<(String, NodeId)> = props
                 .iter()

@@ -101,7 +101,13 @@ struct Validator<'a> {
     frames: Vec<Frame>,
     out: Vec<Violation>,
     directives: bool,
+    /// How many `anyOf`/`oneOf`/`not` trials this validator is nested in.
+    nesting: u32,
 }
+
+/// Deeper `anyOf`/`oneOf`/`not` trials than this count as matching: each level tries every
+/// branch, so a hostile CRD could otherwise make validation exponential.
+const MAX_NESTING: u32 = 6;
 
 /// What validating one object found.
 #[derive(Clone, Debug, Default)]
@@ -127,6 +133,7 @@ pub fn validate(
         frames: Vec::new(),
         out: Vec::new(),
         directives: false,
+        nesting: 0,
     };
     v.run(node, id, Seg::Root, u32::MAX);
     Outcome {
@@ -219,6 +226,9 @@ impl Validator<'_> {
 
     /// Would `node` validate against `id` without any problem (for `anyOf`/`oneOf`/`not`)?
     fn matches(&self, node: NodeId, id: SchemaId) -> bool {
+        if self.nesting >= MAX_NESTING {
+            return true;
+        }
         let mut sub = Validator {
             reg: self.reg,
             tree: self.tree,
@@ -226,6 +236,7 @@ impl Validator<'_> {
             frames: Vec::new(),
             out: Vec::new(),
             directives: false,
+            nesting: self.nesting + 1,
         };
         sub.run(node, id, Seg::Root, u32::MAX);
         sub.out.is_empty()

@@ -399,3 +399,46 @@ spec:
     want.sort();
     assert_eq!(v, want);
 }
+
+#[test]
+fn nested_one_of_does_not_explode() {
+    // 14 levels of a two-branch oneOf whose branches both nest the next level (aliases keep
+    // the text small): trying every branch at every level would take 2^14 validations each.
+    let mut defs = String::from("      l0: &l0 {type: string}\n");
+    for i in 1..=14 {
+        defs.push_str(&format!(
+            "      l{i}: &l{i} {{oneOf: [*l{}, *l{}]}}\n",
+            i - 1,
+            i - 1
+        ));
+    }
+    let crd = format!(
+        "x-defs:\n{defs}apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {{name: xs.e.com}}\nspec:\n  group: e.com\n  names: {{kind: X, plural: xs}}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec: *l14\n"
+    );
+    let file = ekslint_manifest::parse_str("crd.yaml", &crd);
+    assert!(file.problems.is_empty(), "{:?}", file.problems);
+    let Some(c) = ekslint_schema::crd::compile(&file.tree, file.objects[0].node) else {
+        panic!("compiles");
+    };
+    // Shared nodes compiled once: a few dozen schemas, not 2^14.
+    assert!(
+        c.registry.schemas.len() < 100,
+        "{}",
+        c.registry.schemas.len()
+    );
+    let inst = ekslint_manifest::parse_str("x.yaml", "apiVersion: e.com/v1\nkind: X\nspec: 3\n");
+    let out = validate(
+        &c.registry,
+        c.schema_for("e.com/v1").unwrap(),
+        &inst.tree,
+        inst.objects[0].node,
+        &ekslint_schema::Options {
+            kind: "X",
+            skip_root: &["apiVersion", "kind", "metadata"],
+            strict_null: true,
+            ..Default::default()
+        },
+    );
+    // Finishing is the point; the outer oneOf sees both (identical) branches match.
+    assert_eq!(out.violations.len(), 1, "{:?}", out.violations);
+}

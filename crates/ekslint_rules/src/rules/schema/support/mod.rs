@@ -107,8 +107,9 @@ thread_local! {
 
 #[derive(Default)]
 struct Cache {
-    /// The file (its text's address and digest) and target the entries are for.
-    key: Option<(usize, u64, u32, u32)>,
+    /// The file (its text's address and digest), the target and whether CEL runs: what the
+    /// entries are for.
+    key: Option<(usize, u64, u32, u32, bool)>,
     /// CRDs defined in this file, compiled when a resource of theirs is met.
     crds: Option<Rc<Vec<FileCrd>>>,
     objects: HashMap<NodeId, Option<Rc<Checked>>>,
@@ -122,11 +123,13 @@ pub(crate) fn checked(ctx: &FileCtx<'_>, obj: &Object) -> Option<Rc<Checked>> {
         return None;
     }
     let source = ctx.source();
+    let cel = cel_on(ctx.settings);
     let key = (
         Arc::as_ptr(source) as usize,
         source.file_ref.digest,
         ctx.target.major,
         ctx.target.minor,
+        cel,
     );
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
@@ -143,7 +146,7 @@ pub(crate) fn checked(ctx: &FileCtx<'_>, obj: &Object) -> Option<Rc<Checked>> {
             .crds
             .get_or_insert_with(|| Rc::new(file_crds(ctx.file)))
             .clone();
-        let result = compute(ctx.file, obj, ctx.target, &crds, cel_on(ctx.settings)).map(Rc::new);
+        let result = compute(ctx.file, obj, ctx.target, &crds, cel).map(Rc::new);
         cache.objects.insert(obj.node, result.clone());
         result
     })

@@ -409,7 +409,10 @@ pub fn finish_collected(
         let enabled = std::mem::take(&mut o.enabled);
         let is_enabled = |r: &RuleInfo| enabled_code(&enabled, r);
         let unused = suppress::apply(&mut o.findings, &mut o.directives, &is_enabled);
-        let sup_on = enabled_code(&enabled, crate::rules::sup::UnusedSuppression::INFO_REF);
+        let sup_on = enabled_code(
+            &enabled,
+            crate::rules::sup::unused_suppression::UnusedSuppression::INFO_REF,
+        );
         findings.append(&mut o.findings);
         if sup_on {
             findings.extend(unused);

@@ -39,9 +39,9 @@ pub trait Facts: Default + Send + std::fmt::Debug {
 /// Everything per-set rules need from the whole input.
 #[derive(Clone, Debug, Default)]
 pub struct SetIndex {
-    pub irsa: crate::rules::irsa::facts::IrsaFacts,
-    pub lbc: crate::rules::lbc::facts::LbcFacts,
-    pub csi: crate::rules::csi::facts::CsiFacts,
+    pub irsa: crate::rules::irsa::support::facts::IrsaFacts,
+    pub lbc: crate::rules::lbc::support::facts::LbcFacts,
+    pub csi: crate::rules::csi::support::facts::CsiFacts,
 }
 
 impl SetIndex {

@@ -113,6 +113,10 @@ pub struct RuleInfo {
     pub docs: &'static str,
     /// Security relevant (SARIF `security-severity`), as a 0.1–10.0 score.
     pub security_severity: Option<&'static str>,
+    /// The rule's source file, relative to the workspace root (`file!()`).
+    pub source: &'static str,
+    /// The name of the rule's type (`ApiRemoved`): the camel case of `name`.
+    pub type_name: &'static str,
 }
 
 impl RuleInfo {
@@ -177,6 +181,8 @@ macro_rules! declare_rule {
                 summary: $summary,
                 docs: concat!($($doc, "\n"),*),
                 security_severity: $crate::__opt!($($sec)?),
+                source: file!(),
+                type_name: stringify!($name),
             };
         }
 

@@ -8,7 +8,9 @@ use ekslint_manifest::{ParsedFile, SourceFile, Span};
 
 use crate::finding::Finding;
 use crate::rule::{RuleInfo, RuleMeta};
-use crate::rules::sup::{UnknownSuppression, UnusedSuppression};
+use crate::rules::sup::{
+    invalid_suppression::InvalidSuppression, unused_suppression::UnusedSuppression,
+};
 
 pub const ANNOTATION: &str = "ekslint.io/ignore";
 
@@ -87,7 +89,7 @@ pub fn collect(file: &ParsedFile, findings: &mut Vec<Finding>) -> FileDirectives
             (false, a)
         } else {
             findings.push(sup_finding(
-                UnknownSuppression.info(),
+                InvalidSuppression.info(),
                 file,
                 c.span,
                 "malformed `# ekslint:` comment: expected `ignore[CODE]` or `ignore-file[CODE]`"
@@ -98,7 +100,7 @@ pub fn collect(file: &ParsedFile, findings: &mut Vec<Finding>) -> FileDirectives
         };
         let Some(close) = after.find(']') else {
             findings.push(sup_finding(
-                UnknownSuppression.info(),
+                InvalidSuppression.info(),
                 file,
                 c.span,
                 "malformed `# ekslint:` comment: missing `]`".into(),
@@ -162,7 +164,7 @@ pub fn collect(file: &ParsedFile, findings: &mut Vec<Finding>) -> FileDirectives
                     None => "use a rule code such as API001 or a name such as api-removed".into(),
                 };
                 findings.push(sup_finding(
-                    UnknownSuppression.info(),
+                    InvalidSuppression.info(),
                     file,
                     c.span,
                     format!(

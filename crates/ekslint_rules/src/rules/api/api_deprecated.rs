@@ -29,7 +29,7 @@ declare_rule! {
 
 impl Rule for ApiDeprecated {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
-        let Some((row, span)) = super::row_for(ctx, obj) else {
+        let Some((row, span)) = super::support::row_for(ctx, obj) else {
             return;
         };
         if !row.is_kubernetes() {
@@ -46,7 +46,7 @@ impl Rule for ApiDeprecated {
             Some(r) => format!("; it is removed in {r}"),
             None => String::new(),
         };
-        let labels = super::field_labels(ctx.tree(), obj, &row.fields);
+        let labels = super::support::field_labels(ctx.tree(), obj, &row.fields);
         let f = ctx.report(
             span,
             format!(
@@ -59,7 +59,7 @@ impl Rule for ApiDeprecated {
             Some(r) => format!("deprecated: use `{r}`"),
             None => "deprecated".to_string(),
         });
-        f.help(super::help_text(row));
+        f.help(super::support::help_text(row));
         for (s, m) in labels {
             f.with_label(s, m);
         }

@@ -39,7 +39,7 @@ declare_rule! {
 
 impl Rule for ApiRemoved {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
-        let Some((row, span)) = super::row_for(ctx, obj) else {
+        let Some((row, span)) = super::support::row_for(ctx, obj) else {
             return;
         };
         if !row.is_kubernetes() {
@@ -50,7 +50,7 @@ impl Rule for ApiRemoved {
             return;
         }
         let target = ctx.target;
-        let labels = super::field_labels(ctx.tree(), obj, &row.fields);
+        let labels = super::support::field_labels(ctx.tree(), obj, &row.fields);
         let deprecated = row
             .deprecated()
             .map(|d| format!(", deprecated since {d}"))
@@ -67,7 +67,7 @@ impl Rule for ApiRemoved {
             Some(r) => format!("not served since {removed}: use `{r}`"),
             None => format!("not served since {removed}"),
         });
-        f.help(super::help_text(row));
+        f.help(super::support::help_text(row));
         for (s, m) in labels {
             f.with_label(s, m);
         }

@@ -1,6 +1,6 @@
 use ekslint_manifest::Object;
 
-use super::{Section, aws_auth_data, edit_distance};
+use super::support::{Section, aws_auth_data, edit_distance};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};

@@ -1,6 +1,6 @@
 use ekslint_manifest::Object;
 
-use super::{Section, docs};
+use super::support::{Section, docs};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;

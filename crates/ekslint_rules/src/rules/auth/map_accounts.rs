@@ -1,7 +1,7 @@
 use ekslint_manifest::Object;
 use ekslint_manifest::yaml11::Resolved;
 
-use super::{Section, docs, verbatim_node};
+use super::support::{Section, docs, verbatim_node};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};

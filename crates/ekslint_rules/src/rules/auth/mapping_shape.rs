@@ -1,6 +1,6 @@
 use ekslint_manifest::{NodeKind, Object};
 
-use super::{Row, Section, TABLE, docs, edit_distance};
+use super::support::{Row, Section, TABLE, docs, edit_distance};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;

@@ -1,6 +1,6 @@
 use ekslint_manifest::Object;
 
-use super::{Section, docs, verbatim_node};
+use super::support::{Section, docs, verbatim_node};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};

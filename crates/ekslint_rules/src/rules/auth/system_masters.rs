@@ -1,6 +1,6 @@
 use ekslint_manifest::Object;
 
-use super::{TABLE, docs};
+use super::support::{TABLE, docs};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;

@@ -1,6 +1,6 @@
 use ekslint_manifest::{Object, Span};
 
-use super::{Row, Section, TABLE, docs, verbatim_node};
+use super::support::{Row, Section, TABLE, docs, verbatim_node};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};

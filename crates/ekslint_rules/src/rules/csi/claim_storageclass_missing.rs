@@ -1,4 +1,4 @@
-use super::facts::{ClassRef, EKS_BUILTIN_CLASS};
+use super::support::facts::{ClassRef, EKS_BUILTIN_CLASS};
 use crate::context::SetCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -83,7 +83,7 @@ impl Rule for ClaimStorageclassMissing {
                     c.display_name()
                 ),
                 format!("defined classes: {}", known.join(", ")),
-                super::did_you_mean(n, known.iter().copied()).map(str::to_string),
+                super::support::did_you_mean(n, known.iter().copied()).map(str::to_string),
             ));
         }
         for (l, msg, help, dym) in out {

@@ -1,6 +1,6 @@
 use ekslint_manifest::Object;
 
-use super::{Driver, StorageClass, quoted};
+use super::support::{Driver, StorageClass, quoted};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};

@@ -1,6 +1,6 @@
 use ekslint_manifest::Object;
 
-use super::{Driver, StorageClass};
+use super::support::{Driver, StorageClass};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};
@@ -131,7 +131,7 @@ impl Rule for EbsParameterRange {
         if let Some(p) = sc.param(d, "kmsKeyId")
             && let Some(v) = p.value
             && !v.is_empty()
-            && !super::is_placeholder(v)
+            && !super::support::is_placeholder(v)
         {
             let ok =
                 Arn::parse(v).is_some_and(|a| a.service == "kms" && a.resource.starts_with("key/"));

@@ -1,6 +1,6 @@
 use ekslint_manifest::Object;
 
-use super::{Driver, StorageClass, did_you_mean};
+use super::support::{Driver, StorageClass, did_you_mean};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;

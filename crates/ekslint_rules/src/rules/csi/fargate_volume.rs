@@ -1,5 +1,5 @@
-use super::Driver;
-use super::facts::{ClassRef, Resolved};
+use super::support::Driver;
+use super::support::facts::{ClassRef, Resolved};
 use crate::context::SetCtx;
 use crate::declare_rule;
 use crate::rule::Rule;

@@ -1,6 +1,6 @@
 use ekslint_manifest::Object;
 
-use super::{Driver, StorageClass};
+use super::support::{Driver, StorageClass};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -118,7 +118,7 @@ impl Rule for FsxLustreInvalid {
         if let Some(p) = sc.param(d, "securityGroupIds")
             && let Some(v) = p.value
             && v.contains(char::is_whitespace)
-            && !super::is_placeholder(v)
+            && !super::support::is_placeholder(v)
         {
             ctx.report(tree.span(p.value_node), "`securityGroupIds` is split on `,` without trimming: the spaces become part of the IDs and CreateFileSystem fails")
                 .label("remove the spaces")

@@ -1,6 +1,6 @@
 use ekslint_manifest::Object;
 
-use super::{StorageClass, table, volume_sources};
+use super::support::{StorageClass, table, volume_sources};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;

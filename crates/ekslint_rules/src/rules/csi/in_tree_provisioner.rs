@@ -1,6 +1,6 @@
 use ekslint_manifest::Object;
 
-use super::{StorageClass, table};
+use super::support::{StorageClass, table};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;

@@ -1,7 +1,7 @@
 use ekslint_manifest::{NodeId, Object, Tree};
 
-use super::facts::Resolved;
-use super::{Driver, StorageClass, quantity_bytes};
+use super::support::facts::Resolved;
+use super::support::{Driver, StorageClass, quantity_bytes};
 use crate::context::{FileCtx, SetCtx};
 use crate::declare_rule;
 use crate::rule::Rule;

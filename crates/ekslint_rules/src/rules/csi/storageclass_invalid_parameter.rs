@@ -1,6 +1,6 @@
 use ekslint_manifest::Object;
 
-use super::{Driver, StorageClass, did_you_mean, quoted, table};
+use super::support::{Driver, StorageClass, did_you_mean, quoted, table};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};

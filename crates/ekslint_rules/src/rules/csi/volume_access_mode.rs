@@ -1,5 +1,5 @@
-use super::Driver;
-use super::facts::{ClassFact, Resolved};
+use super::support::Driver;
+use super::support::facts::{ClassFact, Resolved};
 use crate::context::SetCtx;
 use crate::declare_rule;
 use crate::index::Loc;

@@ -83,7 +83,7 @@ impl Rule for MissingServiceAccount {
                 "ServiceAccount `{}` is not defined in namespace `{}` in any file of the input; {} cannot create pods until it exists",
                 w.service_account,
                 w.namespace,
-                super::describe(w)
+                super::support::describe(w)
             );
             if let Some(s) = elsewhere.first() {
                 message.push_str(&format!(

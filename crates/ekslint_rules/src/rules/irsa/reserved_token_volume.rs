@@ -75,7 +75,7 @@ impl Rule for ReservedTokenVolume {
         let Some(spec) = obj.pod_spec(tree) else {
             return;
         };
-        let reserved = &super::TABLE.reserved_volumes;
+        let reserved = &super::support::TABLE.reserved_volumes;
         let volumes = tree
             .get(spec, "volumes")
             .and_then(|v| tree.items(v))
@@ -113,7 +113,7 @@ impl Rule for ReservedTokenVolume {
                 row.mount_path
             ));
         }
-        for c in super::containers(tree, spec) {
+        for c in super::support::containers(tree, spec) {
             let mounts = tree
                 .get(c, "volumeMounts")
                 .and_then(|m| tree.items(m))
@@ -127,7 +127,7 @@ impl Rule for ReservedTokenVolume {
                 };
                 let Some(row) = reserved
                     .iter()
-                    .find(|r| super::normalize_path(path) == r.mount_path)
+                    .find(|r| super::support::normalize_path(path) == r.mount_path)
                 else {
                     continue;
                 };

@@ -63,10 +63,10 @@ declare_rule! {
 impl Rule for RoleArnFormat {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
-        if !super::is_service_account(tree, obj) {
+        if !super::support::is_service_account(tree, obj) {
             return;
         }
-        let Some(node) = obj.annotation(tree, super::ROLE_ARN) else {
+        let Some(node) = obj.annotation(tree, super::support::ROLE_ARN) else {
             return;
         };
         let Some(value) = tree.scalar_text(node) else {
@@ -74,7 +74,7 @@ impl Rule for RoleArnFormat {
                 tree.span(node),
                 format!(
                     "`{}` must be a string holding an IAM role ARN, not a {}",
-                    super::ROLE_ARN,
+                    super::support::ROLE_ARN,
                     tree.type_name(node)
                 ),
             );
@@ -126,7 +126,10 @@ impl Rule for RoleArnFormat {
             ),
             _ => None,
         };
-        let f = ctx.report(span, format!("`{}`: {}", super::ROLE_ARN, err.message()));
+        let f = ctx.report(
+            span,
+            format!("`{}`: {}", super::support::ROLE_ARN, err.message()),
+        );
         f.label(label);
         if let Some(h) = help {
             f.help(h);

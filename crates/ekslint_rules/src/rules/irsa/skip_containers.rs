@@ -45,11 +45,11 @@ declare_rule! {
 impl Rule for SkipContainers {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
-        if !super::is_workload(tree, obj) {
+        if !super::support::is_workload(tree, obj) {
             return;
         }
-        let Some(node) = super::pod_metadata(tree, obj)
-            .and_then(|m| tree.path(m, &["annotations", super::SKIP_CONTAINERS]))
+        let Some(node) = super::support::pod_metadata(tree, obj)
+            .and_then(|m| tree.path(m, &["annotations", super::support::SKIP_CONTAINERS]))
         else {
             return;
         };
@@ -62,7 +62,7 @@ impl Rule for SkipContainers {
         }
         let names: Vec<&str> = obj
             .pod_spec(tree)
-            .map(|s| super::containers(tree, s))
+            .map(|s| super::support::containers(tree, s))
             .unwrap_or_default()
             .into_iter()
             .filter_map(|c| tree.get(c, "name").and_then(|n| tree.scalar_text(n)))
@@ -80,7 +80,7 @@ impl Rule for SkipContainers {
                 span,
                 format!(
                     "`{}` is split on commas without trimming spaces, so {} (with the spaces) matches no container",
-                    super::SKIP_CONTAINERS,
+                    super::support::SKIP_CONTAINERS,
                     spaced
                         .iter()
                         .map(|s| format!("`{s}`"))
@@ -107,7 +107,7 @@ impl Rule for SkipContainers {
                     span,
                     format!(
                         "`{}` names `{f}`, which is not a container or initContainer of this pod (it has {})",
-                        super::SKIP_CONTAINERS,
+                        super::support::SKIP_CONTAINERS,
                         names
                             .iter()
                             .map(|n| format!("`{n}`"))

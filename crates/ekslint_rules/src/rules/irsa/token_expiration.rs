@@ -63,21 +63,22 @@ fn meant_seconds(s: &str) -> Option<i64> {
 impl Rule for TokenExpiration {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
-        let meta: Option<NodeId> = if super::is_service_account(tree, obj) {
+        let meta: Option<NodeId> = if super::support::is_service_account(tree, obj) {
             obj.get(tree, &["metadata"])
-        } else if super::is_workload(tree, obj) {
-            super::pod_metadata(tree, obj)
+        } else if super::support::is_workload(tree, obj) {
+            super::support::pod_metadata(tree, obj)
         } else {
             return;
         };
-        let Some(node) = meta.and_then(|m| tree.path(m, &["annotations", super::TOKEN_EXPIRATION]))
+        let Some(node) =
+            meta.and_then(|m| tree.path(m, &["annotations", super::support::TOKEN_EXPIRATION]))
         else {
             return;
         };
         let Some(value) = tree.scalar_text(node) else {
             return;
         };
-        let limits = &super::TABLE.token_expiration;
+        let limits = &super::support::TABLE.token_expiration;
         let (min, max, default) = (limits.min, limits.max, limits.default);
         let span = tree.span(node);
         match parse_go_int(value, 64) {
@@ -90,7 +91,7 @@ impl Rule for TokenExpiration {
                     span,
                     format!(
                         "`{}` `{value}` {why}; the webhook ignores it and uses the default, {default} seconds",
-                        super::TOKEN_EXPIRATION
+                        super::support::TOKEN_EXPIRATION
                     ),
                 );
                 f.label("not base-10 seconds");
@@ -112,7 +113,7 @@ impl Rule for TokenExpiration {
                     span,
                     format!(
                         "`{}` {n} is below the minimum; the webhook raises it to {min} seconds",
-                        super::TOKEN_EXPIRATION
+                        super::support::TOKEN_EXPIRATION
                     ),
                 )
                 .label(format!("at least {min}"));
@@ -122,7 +123,7 @@ impl Rule for TokenExpiration {
                     span,
                     format!(
                         "`{}` {n} is above the EKS maximum of {max} seconds (24 hours); the token will not live that long",
-                        super::TOKEN_EXPIRATION
+                        super::support::TOKEN_EXPIRATION
                     ),
                 )
                 .label(format!("at most {max}"));

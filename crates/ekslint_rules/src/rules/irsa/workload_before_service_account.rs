@@ -67,7 +67,7 @@ impl Rule for WorkloadBeforeServiceAccount {
                 loc.span,
                 format!(
                     "{} comes before its ServiceAccount `{}` in this file; pods created before the webhook knows the ServiceAccount start without its IAM role",
-                    super::describe(w),
+                    super::support::describe(w),
                     sa.name
                 ),
             )

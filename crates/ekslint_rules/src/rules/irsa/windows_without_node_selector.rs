@@ -1,0 +1,70 @@
+use crate::context::SetCtx;
+use crate::declare_rule;
+use crate::rule::Rule;
+
+declare_rule! {
+    /// ## What it does
+    /// For a workload whose ServiceAccount has `eks.amazonaws.com/role-arn`, reports Windows
+    /// targeting through `affinity.nodeAffinity` (`kubernetes.io/os In [windows]`) or
+    /// `spec.os.name: windows` without a `nodeSelector` of `kubernetes.io/os: windows` (or
+    /// `beta.kubernetes.io/os: windows`).
+    ///
+    /// ## Why is this bad?
+    /// The pod identity webhook decides between the Linux and the Windows token path
+    /// (`C:\var\run\secrets\eks.amazonaws.com\serviceaccount\token`) from the pod's `nodeSelector`
+    /// only. A Windows pod scheduled through affinity gets the Linux path in
+    /// `AWS_WEB_IDENTITY_TOKEN_FILE`, the SDK finds no token there, and IRSA fails. The webhook's
+    /// README: workloads targeting Windows nodes using nodeAffinity are not supported.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// affinity:
+    ///   nodeAffinity:
+    ///     requiredDuringSchedulingIgnoredDuringExecution:
+    ///       nodeSelectorTerms:
+    ///         - matchExpressions:
+    ///             - {key: kubernetes.io/os, operator: In, values: [windows]}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// nodeSelector:
+    ///   kubernetes.io/os: windows
+    /// ```
+    ///
+    /// ## References
+    /// - Webhook README, Windows workloads: <https://github.com/aws/amazon-eks-pod-identity-webhook/blob/master/README.md>
+    /// - Webhook, the nodeSelector check: <https://github.com/aws/amazon-eks-pod-identity-webhook/blob/master/pkg/handler/handler.go>
+    pub struct WindowsWithoutNodeSelector {
+        code: "IRSA010",
+        name: "windows-without-node-selector",
+        family: Irsa,
+        severity: Warning,
+        fix: None,
+        summary: "An IRSA pod targets Windows only through affinity or os.name, so the webhook injects the Linux token path",
+    }
+}
+
+impl Rule for WindowsWithoutNodeSelector {
+    fn check_set(&self, ctx: &mut SetCtx<'_>) {
+        let facts = &ctx.index.irsa;
+        for w in &facts.workloads {
+            let (Some(loc), Some((sa, role))) = (&w.windows_without_selector, facts.role_of(w))
+            else {
+                continue;
+            };
+            ctx.report(
+                loc.file.clone(),
+                loc.span,
+                format!(
+                    "{} targets Windows without `nodeSelector: {{kubernetes.io/os: windows}}`; the webhook then injects the Linux token path for ServiceAccount `{}`'s role and IRSA fails on the Windows node",
+                    super::support::describe(w),
+                    sa.name
+                ),
+            )
+            .label("Windows chosen here, not in nodeSelector")
+            .related(role.loc.file.clone(), role.loc.span, "the IRSA role")
+            .help("add `kubernetes.io/os: windows` to the pod's nodeSelector");
+        }
+    }
+}

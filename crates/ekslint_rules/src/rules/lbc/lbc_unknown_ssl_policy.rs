@@ -1,0 +1,98 @@
+use ekslint_manifest::Object;
+
+use crate::context::FileCtx;
+use crate::declare_rule;
+use crate::rule::Rule;
+
+use super::support::SvcController;
+use super::support::catalog::{SSL_POLICIES, distance};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `alb.ingress.kubernetes.io/ssl-policy` or
+    /// `service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy` (on a Service the
+    /// controller reconciles) that is not a known ELB security policy name, with the closest
+    /// known name.
+    ///
+    /// ## Why is this bad?
+    /// The controller passes the name to AWS unchecked; the ELBv2 API rejects an unknown policy
+    /// when it creates or modifies the HTTPS/TLS listener, so the deploy fails with a
+    /// `FailedDeployModel` event. AWS adds policies from time to time, so a name this list does
+    /// not know yet is a warning, not an error.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// metadata:
+    ///   annotations:
+    ///     alb.ingress.kubernetes.io/ssl-policy: ELBSecurityPolicy-TLS13-1-2-2021
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// metadata:
+    ///   annotations:
+    ///     alb.ingress.kubernetes.io/ssl-policy: ELBSecurityPolicy-TLS13-1-2-2021-06
+    /// ```
+    ///
+    /// ## References
+    /// - ALB security policies: <https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html>
+    /// - NLB security policies: <https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html>
+    /// - The list: `rules/lbc/ssl-policies.yaml`
+    pub struct LbcUnknownSslPolicy {
+        code: "LBC011",
+        name: "lbc-unknown-ssl-policy",
+        family: Lbc,
+        severity: Warning,
+        fix: None,
+        summary: "An ELB TLS security policy name that AWS does not define",
+    }
+}
+
+const KEYS: &[&str] = &[
+    "alb.ingress.kubernetes.io/ssl-policy",
+    "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy",
+];
+
+impl Rule for LbcUnknownSslPolicy {
+    fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
+        let tree = ctx.tree();
+        let Some(kind) = super::support::lbc_kind(tree, obj) else {
+            return;
+        };
+        let key = if kind == "Ingress" { KEYS[0] } else { KEYS[1] };
+        if kind == "Service"
+            && !matches!(
+                super::support::service_controller(tree, obj),
+                SvcController::Lbc | SvcController::ExternalUnselected
+            )
+        {
+            return;
+        }
+        let Some((name, span)) = super::support::ann(tree, obj, key) else {
+            return;
+        };
+        if name.is_empty() || SSL_POLICIES.names.iter().any(|n| n == name) {
+            return;
+        }
+        let closest = SSL_POLICIES
+            .names
+            .iter()
+            .map(|n| (distance(n, name), n))
+            .min_by_key(|(d, _)| *d)
+            .filter(|(d, _)| *d <= 4);
+        let f = ctx.report(
+            span,
+            if name.starts_with(&SSL_POLICIES.prefix) {
+                format!("`{name}` is not a known ELB security policy: AWS rejects the listener if it does not exist")
+            } else {
+                format!("`{name}` is not an ELB security policy name (they start with `{}`): AWS rejects the listener", SSL_POLICIES.prefix)
+            },
+        );
+        f.label("unknown security policy");
+        if let Some((_, n)) = closest {
+            f.help(format!("did you mean `{n}`?"));
+        } else {
+            f.help("list the policies with `aws elbv2 describe-ssl-policies`; `ELBSecurityPolicy-TLS13-1-2-2021-06` is a good default");
+        }
+    }
+}

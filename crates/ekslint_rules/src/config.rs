@@ -66,23 +66,11 @@ pub struct Config {
 pub struct AwsTarget {
     /// 12-digit account IDs whose roles the manifests may use (`account-ids`).
     pub account_ids: Vec<String>,
-    /// `aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`, `aws-iso-e`, `aws-iso-f` (`partition`).
+    /// One of the partitions in `rules/aws/partitions.yaml` (`partition`).
     pub partition: Option<String>,
     /// The region of the new cluster (`region`).
     pub region: Option<String>,
 }
-
-/// The AWS partitions an ARN can name.
-pub const PARTITIONS: &[&str] = &[
-    "aws",
-    "aws-cn",
-    "aws-us-gov",
-    "aws-iso",
-    "aws-iso-b",
-    "aws-iso-e",
-    "aws-iso-f",
-    "aws-eusc",
-];
 
 const AWS_KEYS: &[&str] = &["account-ids", "partition", "region"];
 
@@ -235,16 +223,10 @@ pub fn parse(path: &str, text: &str, dir: PathBuf) -> Result<Config, ConfigError
                 }
             }
             _ => {
-                let near = KEYS
-                    .iter()
-                    .min_by_key(|k| crate::selector::edit_distance(key, k))
-                    .copied();
                 let mut err = ConfigError::at(&src, kspan, format!("unknown setting `{key}`"));
-                err = match near {
-                    Some(n) if crate::selector::edit_distance(key, n) <= 3 => {
-                        err.help(format!("did you mean `{n}`?"))
-                    }
-                    _ => err.help(format!("known settings: {}", KEYS.join(", "))),
+                err = match crate::support::suggest::closest(key, KEYS.iter().copied()) {
+                    Some(n) => err.help(format!("did you mean `{n}`?")),
+                    None => err.help(format!("known settings: {}", KEYS.join(", "))),
                 };
                 return Err(err);
             }
@@ -296,13 +278,18 @@ fn parse_aws(tree: &Tree, node: NodeId, src: &Arc<SourceFile>) -> Result<AwsTarg
             }
             "partition" => {
                 let p = scalar_string(tree, e.value, src, "aws.partition")?;
-                if !PARTITIONS.contains(&p.value.as_str()) {
+                if !crate::support::aws::is_partition(&p.value) {
                     return Err(ConfigError::at(
                         src,
                         p.span,
                         format!("`{}` is not an AWS partition", p.value),
                     )
-                    .help(format!("use one of {}", PARTITIONS.join(", "))));
+                    .help(format!(
+                        "use one of {}",
+                        crate::support::aws::partition_ids()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
                 }
                 aws.partition = Some(p.value);
             }

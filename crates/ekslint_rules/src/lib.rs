@@ -14,7 +14,7 @@ pub const DOCS_BASE_URL: &str = "https://github.com/ekslint/ekslint/blob/main/do
 
 pub mod data;
 pub mod index;
-pub mod values;
+pub mod support;
 pub mod version;
 
 pub use version::KubeVersion;

@@ -20,30 +20,12 @@ pub fn is_known(selector: &str) -> bool {
 
 /// The closest code or name to an unknown selector, for "did you mean".
 pub fn suggest(selector: &str) -> Option<&'static str> {
-    let s = selector.to_ascii_lowercase();
-    RULES
-        .iter()
-        .flat_map(|r: &&dyn Rule| [r.info().code, r.info().name])
-        .map(|c| (edit_distance(&s, &c.to_ascii_lowercase()), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance (small inputs only).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    crate::support::suggest::closest(
+        selector,
+        RULES
+            .iter()
+            .flat_map(|r: &&dyn Rule| [r.info().code, r.info().name]),
+    )
 }
 
 #[cfg(test)]

@@ -46,64 +46,122 @@ impl KubeVersion {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for KubeVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        KubeVersion::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a version like 1.33")))
+    }
+}
+
+/// A calendar date, `YYYY-MM-DD`; compared as text, which orders dates correctly.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date(String);
+
+impl Date {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let b = s.as_bytes();
+        let ok = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        if ok {
+            Ok(Date(s))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "`{s}` is not a date like 2026-01-31"
+            )))
+        }
+    }
+}
+
+/// How a calendar row was checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verified {
+    /// Read from the AWS documentation source.
+    AwsDocs,
+    /// Two independent quotes of the AWS page that agree with the support policy.
+    Secondary,
+}
+
 /// One row of `rules/eks-versions.yaml`.
 #[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EksVersion {
-    pub minor: String,
-    pub eks_release: String,
-    pub end_standard: String,
-    pub end_extended: String,
-    pub verified: String,
+    pub minor: KubeVersion,
+    pub eks_release: Date,
+    pub end_standard: Date,
+    pub end_extended: Date,
+    pub verified: Verified,
 }
 
 #[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EksCalendar {
-    pub as_of: String,
+    pub as_of: Date,
     pub versions: Vec<EksVersion>,
 }
 
-const EKS_VERSIONS_YAML: &str = include_str!("../../../rules/eks-versions.yaml");
+pub const EKS_VERSIONS: crate::data::Table = crate::table!("rules/eks-versions.yaml");
 
 /// The bundled EKS calendar.
 pub fn eks_calendar() -> &'static EksCalendar {
     static CAL: OnceLock<EksCalendar> = OnceLock::new();
-    CAL.get_or_init(|| crate::data::load_yaml("rules/eks-versions.yaml", EKS_VERSIONS_YAML))
+    CAL.get_or_init(|| crate::data::load(&EKS_VERSIONS))
+}
+
+impl EksVersion {
+    /// In EKS standard support on `today`.
+    fn standard_on(&self, today: &str) -> bool {
+        self.eks_release.as_str() <= today && today < self.end_standard.as_str()
+    }
+
+    /// In standard or extended support on `today`.
+    fn supported_on(&self, today: &str) -> bool {
+        self.eks_release.as_str() <= today && today < self.end_extended.as_str()
+    }
 }
 
 /// The default target: the newest minor in EKS standard support on `today` (`YYYY-MM-DD`), or the
 /// newest minor in the calendar when none is.
 pub fn default_target(today: &str) -> KubeVersion {
     let cal = eks_calendar();
-    let parse = |v: &EksVersion| {
-        KubeVersion::parse(&v.minor).expect("calendar minors are checked by tests")
-    };
     cal.versions
         .iter()
-        .filter(|v| v.eks_release.as_str() <= today && today < v.end_standard.as_str())
-        .map(parse)
+        .filter(|v| v.standard_on(today))
+        .map(|v| v.minor)
         .max()
-        .or_else(|| cal.versions.iter().map(parse).max())
+        .or_else(|| cal.versions.iter().map(|v| v.minor).max())
         .expect("the EKS calendar is not empty")
 }
 
 /// Named targets: `eks-latest`, `eks-oldest-standard`, `eks-oldest-supported`, or a version.
 pub fn resolve_target(s: &str, today: &str) -> Result<KubeVersion, String> {
     let cal = eks_calendar();
-    let parse = |v: &EksVersion| KubeVersion::parse(&v.minor).expect("checked");
     match s {
         "eks-latest" => Ok(default_target(today)),
         "eks-oldest-standard" => cal
             .versions
             .iter()
-            .filter(|v| v.eks_release.as_str() <= today && today < v.end_standard.as_str())
-            .map(parse)
+            .filter(|v| v.standard_on(today))
+            .map(|v| v.minor)
             .min()
             .ok_or_else(|| "no EKS version is in standard support in the bundled calendar".to_string()),
         "eks-oldest-supported" => cal
             .versions
             .iter()
-            .filter(|v| v.eks_release.as_str() <= today && today < v.end_extended.as_str())
-            .map(parse)
+            .filter(|v| v.supported_on(today))
+            .map(|v| v.minor)
             .min()
             .ok_or_else(|| "no EKS version is supported in the bundled calendar".to_string()),
         other => KubeVersion::parse(other).ok_or_else(|| {
@@ -185,7 +243,6 @@ mod tests {
     #[test]
     fn calendar_rows_are_well_formed() {
         for v in &eks_calendar().versions {
-            assert!(KubeVersion::parse(&v.minor).is_some(), "{}", v.minor);
             assert!(
                 v.eks_release < v.end_standard && v.end_standard < v.end_extended,
                 "{}",

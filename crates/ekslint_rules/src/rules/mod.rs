@@ -8,6 +8,7 @@ pub mod lbc;
 pub mod sup;
 pub mod yaml;
 
+use crate::data::{TableCheck, table_check};
 use crate::rule::Rule;
 
 /// Every rule ekslint has, in code order. Adding a rule means adding it here.
@@ -98,10 +99,152 @@ pub static RULES: &[&dyn Rule] = &[
     &yaml::not_a_kubernetes_object::NotAKubernetesObject,
 ];
 
+/// Every table under `rules/`, each with its typed load. Adding a table means adding it here; a
+/// test fails for a file under `rules/` that is not listed.
+pub static TABLES: &[TableCheck] = &[
+    table_check::<api::support::table::TableFile>(api::support::table::TABLE_FILE),
+    table_check::<auth::support::AuthTable>(auth::support::TABLE_FILE),
+    table_check::<crate::support::aws::PartitionsFile>(crate::support::aws::PARTITIONS_TABLE),
+    table_check::<csi::support::table::DriversFile>(csi::support::table::DRIVERS_TABLE),
+    table_check::<csi::support::table::InTreeFile>(csi::support::table::IN_TREE_TABLE),
+    table_check::<crate::version::EksCalendar>(crate::version::EKS_VERSIONS),
+    table_check::<irsa::support::Table>(irsa::support::TABLE_FILE),
+    table_check::<lbc::support::catalog::Catalog>(lbc::support::catalog::CATALOG_TABLE),
+    table_check::<lbc::support::catalog::SslPolicies>(lbc::support::catalog::SSL_POLICIES_TABLE),
+];
+
 /// A rule by code or kebab name (case-insensitive code).
 pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| {
         let i = r.info();
         i.code.eq_ignore_ascii_case(code_or_name) || i.name == code_or_name
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use ekslint_manifest::{NodeKind, Tree};
+
+    use super::TABLES;
+
+    /// Every YAML file under `rules/`.
+    fn table_files() -> BTreeSet<String> {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
+        let mut out = BTreeSet::new();
+        let mut dirs = vec![std::path::PathBuf::from(root).join("rules")];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "yaml") {
+                    let rel = p
+                        .strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    out.insert(rel);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_table_is_listed_and_loads() {
+        let listed: BTreeSet<String> = TABLES.iter().map(|t| t.table.path.to_string()).collect();
+        assert_eq!(
+            listed,
+            table_files(),
+            "list every table under rules/ in TABLES"
+        );
+        for t in TABLES {
+            if let Err(e) = (t.check)(t.table.path, t.table.text) {
+                panic!("{e}");
+            }
+        }
+    }
+
+    /// Map keys whose names are data, not the table's schema: misspelling one is a different
+    /// key, which the table's own tests judge.
+    const FREE_KEYS: &[&str] = &["drivers[].iops_limits"];
+
+    /// The key nodes of every map, with their path pattern (`apis[].fields[].path`).
+    fn keys(
+        tree: &Tree,
+        root: ekslint_manifest::NodeId,
+    ) -> Vec<(String, ekslint_manifest::NodeId)> {
+        let mut out = Vec::new();
+        let mut stack = vec![(root, String::new())];
+        while let Some((n, path)) = stack.pop() {
+            match &tree.node(n).kind {
+                NodeKind::Map(entries) => {
+                    for e in entries {
+                        let k = tree.scalar_text(e.key).unwrap_or("");
+                        let p = if path.is_empty() {
+                            k.to_string()
+                        } else {
+                            format!("{path}.{k}")
+                        };
+                        if !FREE_KEYS.contains(&path.as_str()) {
+                            out.push((p.clone(), e.key));
+                        }
+                        stack.push((e.value, p));
+                    }
+                }
+                NodeKind::Seq(items) => {
+                    for i in items {
+                        stack.push((*i, format!("{path}[]")));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// A misspelt or unknown key anywhere in any table fails its load, and the error points at
+    /// the key's line. Every key pattern of every table is tried once.
+    #[test]
+    fn a_misspelt_key_in_any_table_fails_with_its_position() {
+        let mut tried = 0;
+        for t in TABLES {
+            let (path, text) = (t.table.path, t.table.text);
+            let file = ekslint_manifest::parse_str(path, text);
+            let root = file.documents[0].root.unwrap();
+            let mut seen = BTreeSet::new();
+            for (pattern, key) in keys(&file.tree, root) {
+                if !seen.insert(pattern.clone()) {
+                    continue;
+                }
+                let span = file.tree.span(key);
+                let name = file.tree.scalar_text(key).unwrap();
+                assert_eq!(&text[span.range()], name, "{path}: keys are plain scalars");
+                let mutated = format!(
+                    "{}{name}_X{}",
+                    &text[..span.start as usize],
+                    &text[span.end as usize..]
+                );
+                let err = (t.check)(path, &mutated)
+                    .err()
+                    .unwrap_or_else(|| panic!("{path}: misspelling `{pattern}` still loads"));
+                let line = file.source.line_col(span.start).line;
+                assert_eq!(err.line, line, "{path}: `{pattern}`: {err}");
+                tried += 1;
+            }
+        }
+        assert!(tried > 100, "{tried} keys tried");
+    }
+
+    /// The acceptance case: `removed_in` renamed in the API table used to drop API001 to API002.
+    #[test]
+    fn renaming_removed_in_fails_the_api_table() {
+        let t = &TABLES[0];
+        let text = t.table.text.replacen("removed_in:", "removed_In:", 1);
+        let err = (t.check)(t.table.path, &text).unwrap_err();
+        assert!(err.message.contains("unknown field `removed_In`"), "{err}");
+        assert!(err.key.starts_with("apis[0]."), "{err}");
+    }
 }

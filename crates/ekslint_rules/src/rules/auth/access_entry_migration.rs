@@ -1,10 +1,10 @@
 use ekslint_manifest::Object;
 
-use super::support::{Row, Section, TABLE, docs};
+use super::support::{NodeKind, Row, Section, TABLE, docs};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
-use crate::values::parse_role_arn;
+use crate::support::aws::parse_role_arn;
 
 declare_rule! {
     /// ## What it does
@@ -92,8 +92,8 @@ impl Rule for AccessEntryMigration {
 
 fn advice(row: &Row<'_>, arn: &str) -> (String, Option<String>) {
     if let Some(kind) = row.node_kind() {
-        return match kind.kind.as_str() {
-            "fargate" => (
+        return match kind.kind {
+            NodeKind::Fargate => (
                 format!("access entry: none; `{arn}` is a Fargate pod execution role row that EKS manages (`{}`): keep it while the cluster reads aws-auth", kind.access_entry),
                 None,
             ),
@@ -102,7 +102,7 @@ fn advice(row: &Row<'_>, arn: &str) -> (String, Option<String>) {
                     "access entry: type `{}` for `{arn}` (EKS sets the username and groups; none may be given)",
                     kind.access_entry
                 ),
-                kind.kind.starts_with("ec2").then(|| "rows that EKS added for managed node groups stay until the cluster is switched to the API authentication mode".to_string()),
+                kind.kind.is_ec2().then(|| "rows that EKS added for managed node groups stay until the cluster is switched to the API authentication mode".to_string()),
             ),
         };
     }

@@ -4,7 +4,7 @@ use super::support::{Section, docs};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
-use crate::values::{Arn, RoleArnError, parse_role_arn};
+use crate::support::aws::{Arn, RoleArnError, parse_role_arn};
 
 declare_rule! {
     /// ## What it does

@@ -1,10 +1,11 @@
 use ekslint_manifest::Object;
 
-use super::support::{Section, aws_auth_data, edit_distance};
+use super::support::{Section, aws_auth_data};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};
 use crate::rule::Rule;
+use crate::support::suggest::is_typo_of;
 
 declare_rule! {
     /// ## What it does
@@ -68,7 +69,7 @@ pub(crate) fn meant(key: &str) -> Option<Section> {
         let want = s.key().to_ascii_lowercase();
         norm == want
             || want.strip_suffix('s') == Some(&norm)
-            || (norm.starts_with("map") && edit_distance(&norm, &want) <= 2)
+            || (norm.starts_with("map") && is_typo_of(&norm, &want))
     })
 }
 

@@ -1,9 +1,10 @@
 use ekslint_manifest::{NodeKind, Object};
 
-use super::support::{Row, Section, TABLE, docs, edit_distance};
+use super::support::{Row, Section, TABLE, docs};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
+use crate::support::suggest::is_typo_of;
 
 declare_rule! {
     /// ## What it does
@@ -91,7 +92,7 @@ fn near_field(section: Section, key: &str) -> Option<&'static str> {
     ["rolearn", "userarn", "username", "groups", "userid"]
         .into_iter()
         .filter(|f| known(f))
-        .find(|f| edit_distance(&lower, f) <= 2)
+        .find(|f| is_typo_of(&lower, f))
 }
 
 impl Rule for MappingShape {

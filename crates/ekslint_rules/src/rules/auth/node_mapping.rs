@@ -1,6 +1,6 @@
 use ekslint_manifest::Object;
 
-use super::support::{Section, TABLE, docs};
+use super::support::{NodeKind, Section, TABLE, docs};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -91,8 +91,8 @@ impl Rule for NodeMapping {
                         .map(|g| format!("`{g}`"))
                         .collect::<Vec<_>>()
                         .join(" and ");
-                    let who = match kind.kind.as_str() {
-                        "fargate" => "Fargate pods in this role cannot run",
+                    let who = match kind.kind {
+                        NodeKind::Fargate => "Fargate pods in this role cannot run",
                         _ => "nodes in this role cannot join the cluster",
                     };
                     ctx.report(
@@ -128,7 +128,7 @@ impl Rule for NodeMapping {
                     .with_label(row.emb.span(g), "node group")
                     .help(format!(
                         "for EC2 nodes use `username: {}`",
-                        TABLE.node_row("ec2-linux").username
+                        TABLE.node_row(NodeKind::Ec2Linux).username
                     ));
                 }
             }

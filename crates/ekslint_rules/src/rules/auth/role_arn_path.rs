@@ -5,7 +5,7 @@ use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};
 use crate::rule::Rule;
-use crate::values::parse_role_arn;
+use crate::support::aws::parse_role_arn;
 
 declare_rule! {
     /// ## What it does

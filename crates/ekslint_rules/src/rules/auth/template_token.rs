@@ -1,6 +1,6 @@
 use ekslint_manifest::{Object, Span};
 
-use super::support::{Row, Section, TABLE, docs, verbatim_node};
+use super::support::{InMapUsers, Row, Section, TABLE, docs, verbatim_node};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};
@@ -121,7 +121,7 @@ fn check_token(
     let span = token_span.unwrap_or_else(|| emb.span(node));
     let exact = TABLE.token(inner);
     match exact {
-        Some(t) if row.section == Section::Users && t.in_map_users == "fails" => {
+        Some(t) if row.section == Section::Users && t.in_map_users == InMapUsers::Fails => {
             ctx.report(
                 span,
                 format!("`{token}` in `mapUsers`: IAM users have no EC2 instance session, so authentication fails for this user"),
@@ -129,7 +129,7 @@ fn check_token(
             .label("only for EC2 node roles")
             .help("use a fixed username for IAM users (the user ARN or a name)");
         }
-        Some(t) if row.section == Section::Users && t.in_map_users == "empty" => {
+        Some(t) if row.section == Section::Users && t.in_map_users == InMapUsers::Empty => {
             ctx.report(
                 span,
                 format!("`{token}` in `mapUsers`: IAM users have no session name, so it renders as an empty string"),

@@ -1,6 +1,6 @@
 use ekslint_manifest::Object;
 
-use super::support::{Section, docs};
+use super::support::{NodeKind, Section, docs};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -59,7 +59,7 @@ impl Rule for WindowsNodeGroup {
                 let Some(kind) = row.node_kind() else {
                     continue;
                 };
-                if kind.kind != "ec2-windows" || row.has_group("eks:kube-proxy-windows") {
+                if kind.kind != NodeKind::Ec2Windows || row.has_group("eks:kube-proxy-windows") {
                     continue;
                 }
                 let at = match row.field("groups") {

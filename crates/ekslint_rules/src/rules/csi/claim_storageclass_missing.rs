@@ -83,7 +83,7 @@ impl Rule for ClaimStorageclassMissing {
                     c.display_name()
                 ),
                 format!("defined classes: {}", known.join(", ")),
-                super::support::did_you_mean(n, known.iter().copied()).map(str::to_string),
+                crate::support::suggest::closest(n, known.iter().copied()).map(str::to_string),
             ));
         }
         for (l, msg, help, dym) in out {

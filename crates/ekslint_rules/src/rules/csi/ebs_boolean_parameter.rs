@@ -1,11 +1,12 @@
 use ekslint_manifest::Object;
 
+use super::support::table::ParamKind;
 use super::support::{Driver, StorageClass, quoted};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};
 use crate::rule::Rule;
-use crate::values::curly_quoted;
+use crate::support::quotes::curly_quoted;
 
 declare_rule! {
     /// ## What it does
@@ -71,7 +72,7 @@ impl Rule for EbsBooleanParameter {
             let Some(row) = Driver::Ebs.row().param(p.key) else {
                 continue;
             };
-            if row.kind != "bool_exact" {
+            if row.kind != ParamKind::BoolExact {
                 continue;
             }
             let text = tree.scalar_text(p.value_node);

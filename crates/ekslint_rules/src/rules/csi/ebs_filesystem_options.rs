@@ -1,5 +1,6 @@
 use ekslint_manifest::Object;
 
+use super::support::table::ParamKind;
 use super::support::{Driver, StorageClass};
 use crate::context::FileCtx;
 use crate::declare_rule;
@@ -107,7 +108,7 @@ impl Rule for EbsFilesystemOptions {
             if prow.fstypes.is_empty() {
                 continue;
             }
-            if prow.kind == "alnum"
+            if prow.kind == ParamKind::Alnum
                 && let Some(v) = p.value
                 && (v.is_empty() || !v.chars().all(|c| c.is_ascii_alphanumeric()))
             {

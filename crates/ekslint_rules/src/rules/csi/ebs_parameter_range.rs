@@ -5,7 +5,8 @@ use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};
 use crate::rule::Rule;
-use crate::values::{Arn, parse_go_int};
+use crate::support::aws::Arn;
+use crate::support::go::parse_go_int;
 
 declare_rule! {
     /// ## What it does
@@ -131,7 +132,7 @@ impl Rule for EbsParameterRange {
         if let Some(p) = sc.param(d, "kmsKeyId")
             && let Some(v) = p.value
             && !v.is_empty()
-            && !super::support::is_placeholder(v)
+            && !crate::support::placeholder::is_placeholder(v)
         {
             let ok =
                 Arn::parse(v).is_some_and(|a| a.service == "kms" && a.resource.starts_with("key/"));

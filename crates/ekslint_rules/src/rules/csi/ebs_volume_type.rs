@@ -5,7 +5,7 @@ use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};
 use crate::rule::Rule;
-use crate::values::{IntError, parse_go_int};
+use crate::support::go::{IntError, parse_go_int};
 
 declare_rule! {
     /// ## What it does

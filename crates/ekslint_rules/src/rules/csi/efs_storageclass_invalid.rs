@@ -1,10 +1,10 @@
 use ekslint_manifest::Object;
 
-use super::support::{Driver, StorageClass, did_you_mean};
+use super::support::{Driver, StorageClass};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
-use crate::values::{parse_go_bool, parse_go_int};
+use crate::support::go::{parse_go_bool, parse_go_int};
 
 declare_rule! {
     /// ## What it does
@@ -93,7 +93,7 @@ impl Rule for EfsStorageclassInvalid {
                 .find(|p| {
                     p.key != want
                         && !known.contains(&p.key)
-                        && did_you_mean(p.key, [want].into_iter()).is_some()
+                        && crate::support::suggest::is_typo_of(p.key, want)
                 })
                 .copied()
         };
@@ -139,7 +139,7 @@ impl Rule for EfsStorageclassInvalid {
         if let Some(p) = sc.param(d, "fileSystemId")
             && let Some(v) = p.value
             && !super::support::is_fs_id(v, "fs-")
-            && !super::support::is_placeholder(v)
+            && !crate::support::placeholder::is_placeholder(v)
         {
             ctx.report(
                 tree.span(p.value_node),

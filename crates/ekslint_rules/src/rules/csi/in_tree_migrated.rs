@@ -1,5 +1,6 @@
 use ekslint_manifest::Object;
 
+use super::support::table::OnEks;
 use super::support::{StorageClass, table, volume_sources};
 use crate::context::FileCtx;
 use crate::declare_rule;
@@ -69,7 +70,7 @@ impl Rule for InTreeMigrated {
         let tree = ctx.tree();
         if let Some(sc) = StorageClass::of(tree, obj)
             && let Some(p) = table::plugin_by_provisioner(sc.provisioner)
-            && p.eks == "migrate"
+            && p.eks == OnEks::Migrate
         {
             let csi = p.csi_driver.as_deref().unwrap_or("");
             let f = ctx.report(
@@ -104,7 +105,7 @@ impl Rule for InTreeMigrated {
             let Some(p) = table::plugin_by_field(v.field) else {
                 continue;
             };
-            if p.eks != "migrate" {
+            if p.eks != OnEks::Migrate {
                 continue;
             }
             let csi = p.csi_driver.as_deref().unwrap_or("");

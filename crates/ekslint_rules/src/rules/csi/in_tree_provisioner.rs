@@ -1,5 +1,6 @@
 use ekslint_manifest::Object;
 
+use super::support::table::OnEks;
 use super::support::{StorageClass, table};
 use crate::context::FileCtx;
 use crate::declare_rule;
@@ -67,8 +68,8 @@ impl Rule for InTreeProvisioner {
             return;
         };
         let span = tree.span(sc.provisioner_node);
-        match p.eks.as_str() {
-            "other-cloud" => {
+        match p.eks {
+            OnEks::OtherCloud => {
                 let csi = p.csi_driver.as_deref().unwrap_or("its CSI driver");
                 ctx.report(
                     span,
@@ -80,7 +81,7 @@ impl Rule for InTreeProvisioner {
                 .label("not usable on EKS")
                 .help("use `provisioner: ebs.csi.aws.com` (block, e.g. `type: gp3`) or `efs.csi.aws.com` (shared file system)");
             }
-            "removed" if ctx.target >= p.removed() => {
+            OnEks::Removed if ctx.target >= p.removed() => {
                 let target = ctx.target;
                 ctx.report(
                     span,

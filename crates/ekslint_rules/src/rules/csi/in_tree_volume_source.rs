@@ -1,5 +1,6 @@
 use ekslint_manifest::Object;
 
+use super::support::table::OnEks;
 use super::support::{table, volume_sources};
 use crate::context::FileCtx;
 use crate::declare_rule;
@@ -77,8 +78,8 @@ impl Rule for InTreeVolumeSource {
                 continue;
             };
             let span = tree.span(v.key);
-            match p.eks.as_str() {
-                "other-cloud" => {
+            match p.eks {
+                OnEks::OtherCloud => {
                     let csi = p.csi_driver.as_deref().unwrap_or("its CSI driver");
                     ctx.report(
                         span,
@@ -90,7 +91,7 @@ impl Rule for InTreeVolumeSource {
                     .label("not usable on EKS")
                     .help("copy the data to EBS or EFS and mount it through a PersistentVolumeClaim of an ebs.csi.aws.com or efs.csi.aws.com StorageClass");
                 }
-                "removed" if ctx.target >= p.removed() => {
+                OnEks::Removed if ctx.target >= p.removed() => {
                     let target = ctx.target;
                     let f = ctx.report(
                         span,

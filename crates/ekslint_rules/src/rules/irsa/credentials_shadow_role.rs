@@ -1,3 +1,4 @@
+use super::support::CredentialKind;
 use crate::context::SetCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -59,11 +60,11 @@ impl Rule for CredentialsShadowRole {
             };
             for c in &w.credentials {
                 let what = match c.kind {
-                    "keys" if c.literal => "static AWS keys written in the manifest",
-                    "keys" => "static AWS keys",
-                    "profile" => "a named profile",
-                    "mount" => "a mounted shared credentials folder",
-                    _ => "a shared config or credentials file",
+                    CredentialKind::Keys if c.literal => "static AWS keys written in the manifest",
+                    CredentialKind::Keys => "static AWS keys",
+                    CredentialKind::Profile => "a named profile",
+                    CredentialKind::Mount => "a mounted shared credentials folder",
+                    CredentialKind::File => "a shared config or credentials file",
                 };
                 let f = ctx.report(
                     c.loc.file.clone(),

@@ -86,7 +86,7 @@ impl Rule for IrsaAnnotationOnPod {
                     continue;
                 };
                 let on_pod = i == 1 || obj.kind_str(tree) == Some("Pod");
-                let pod_key = row.read_from.iter().any(|r| r == "Pod");
+                let pod_key = row.read_from.contains(&super::support::ReadFrom::Pod);
                 if pod_key && on_pod {
                     continue;
                 }

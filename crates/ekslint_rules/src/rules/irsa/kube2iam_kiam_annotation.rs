@@ -1,5 +1,6 @@
 use ekslint_manifest::Object;
 
+use super::support::ReadFrom;
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -61,9 +62,9 @@ impl Rule for Kube2iamKiamAnnotation {
         let tree = ctx.tree();
         let kind = obj.kind_str(tree).unwrap_or("");
         let (meta, on) = if kind == "Namespace" && obj.group(tree).is_empty() {
-            (obj.get(tree, &["metadata"]), "Namespace")
+            (obj.get(tree, &["metadata"]), ReadFrom::Namespace)
         } else if super::support::is_workload(tree, obj) {
-            (super::support::pod_metadata(tree, obj), "Pod")
+            (super::support::pod_metadata(tree, obj), ReadFrom::Pod)
         } else {
             return;
         };
@@ -76,7 +77,7 @@ impl Rule for Kube2iamKiamAnnotation {
             else {
                 continue;
             };
-            let (message, help) = if on == "Pod" {
+            let (message, help) = if on == ReadFrom::Pod {
                 (
                     format!(
                         "`{key}` is a {} annotation; EKS does not read it, so without that tool this pod gets the node's IAM role, not this one",

@@ -66,7 +66,7 @@ impl Rule for RoleArnDestination {
         let target_partition: Option<(String, String)> = match (&aws.partition, &aws.region) {
             (Some(p), _) => Some((p.clone(), format!("the configured partition `{p}`"))),
             (None, Some(r)) => {
-                let p = super::support::TABLE.partition_of_region(r).to_string();
+                let p = crate::support::aws::partition_of_region(r).to_string();
                 Some((p.clone(), format!("`{p}`, the partition of region `{r}`")))
             }
             (None, None) => None,

@@ -4,7 +4,7 @@ use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};
 use crate::rule::Rule;
-use crate::values::{RoleArnError, parse_role_arn};
+use crate::support::aws::{RoleArnError, parse_role_arn};
 
 declare_rule! {
     /// ## What it does
@@ -80,6 +80,10 @@ impl Rule for RoleArnFormat {
             );
             return;
         };
+        // A value a templating step fills in later is not the value the webhook will see.
+        if crate::support::placeholder::is_placeholder(value) {
+            return;
+        }
         let span = tree.span(node);
         let trimmed = value.trim();
         if trimmed != value && !trimmed.is_empty() && parse_role_arn(trimmed).is_ok() {

@@ -59,11 +59,9 @@ impl Rule for StaticAwsCredentials {
             if facts.role_of(w).is_some() {
                 continue;
             }
-            for c in w
-                .credentials
-                .iter()
-                .filter(|c| c.kind == "keys" && &*c.what == "AWS_ACCESS_KEY_ID")
-            {
+            for c in w.credentials.iter().filter(|c| {
+                c.kind == super::support::CredentialKind::Keys && &*c.what == "AWS_ACCESS_KEY_ID"
+            }) {
                 let message = if c.literal {
                     format!(
                         "container `{}` has an AWS access key written in the manifest; give the pod an IAM role instead (IRSA or EKS Pod Identity) and revoke the key",

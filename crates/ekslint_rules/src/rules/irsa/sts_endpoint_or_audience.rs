@@ -3,7 +3,8 @@ use ekslint_manifest::Object;
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
-use crate::values::{curly_quoted, parse_go_bool};
+use crate::support::go::parse_go_bool;
+use crate::support::quotes::curly_quoted;
 
 declare_rule! {
     /// ## What it does

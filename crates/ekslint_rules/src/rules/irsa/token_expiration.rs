@@ -3,7 +3,7 @@ use ekslint_manifest::{NodeId, Object};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
-use crate::values::{IntError, parse_go_int};
+use crate::support::go::{IntError, parse_go_int};
 
 declare_rule! {
     /// ## What it does

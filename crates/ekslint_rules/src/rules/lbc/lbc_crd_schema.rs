@@ -4,7 +4,6 @@ use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
 
-use super::support::catalog::distance;
 use super::support::parse::{has_host_bits, parse_cidr};
 
 declare_rule! {
@@ -117,20 +116,11 @@ impl Checker<'_, '_> {
             if known.contains(&k) {
                 continue;
             }
-            let close = known
-                .iter()
-                .map(|c| {
-                    (
-                        distance(&c.to_ascii_lowercase(), &k.to_ascii_lowercase()),
-                        c,
-                    )
-                })
-                .min_by_key(|(d, _)| *d)
-                .filter(|(d, _)| *d <= 3);
+            let close = crate::support::suggest::closest(k, known.iter().copied());
             let f = self.ctx.report(
                 self.tree.span(e.key),
                 match close {
-                    Some((_, c)) => format!(
+                    Some(c) => format!(
                         "unknown {} field `spec.{k}`; did you mean `{c}`?",
                         self.kind
                     ),
@@ -147,7 +137,7 @@ impl Checker<'_, '_> {
     fn enumeration(&mut self, node: Option<NodeId>, field: &str, allowed: &[&str]) {
         let Some(n) = node else { return };
         let Some(v) = self.tree.as_str(n) else { return };
-        if allowed.contains(&v) || super::support::parse::is_placeholder(v) {
+        if allowed.contains(&v) || crate::support::placeholder::is_placeholder(v) {
             return;
         }
         let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
@@ -222,7 +212,7 @@ impl Rule for LbcCrdSchema {
             }
             if let Some(p) = tree.get(spec, "sslRedirectPort")
                 && let Some(v) = tree.scalar_text(p)
-                && crate::values::parse_go_int(v, 32).is_err()
+                && crate::support::go::parse_go_int(v, 32).is_err()
             {
                 c.report(
                     p,
@@ -318,7 +308,7 @@ impl Rule for LbcCrdSchema {
             );
             if let Some(v) = tree.get(spec, "vpcID")
                 && let Some(s) = tree.as_str(v)
-                && !super::support::parse::is_placeholder(s)
+                && !crate::support::placeholder::is_placeholder(s)
             {
                 let ok = s.strip_prefix("vpc-").is_some_and(|h| {
                     matches!(h.len(), 8 | 17 | 32)

@@ -3,7 +3,7 @@ use ekslint_manifest::{Object, Span};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
-use crate::values::parse_go_int;
+use crate::support::go::parse_go_int;
 
 use super::support::catalog::Hc;
 

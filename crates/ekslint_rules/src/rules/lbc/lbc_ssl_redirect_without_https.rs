@@ -3,7 +3,7 @@ use ekslint_manifest::Object;
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
-use crate::values::parse_go_int;
+use crate::support::go::parse_go_int;
 
 declare_rule! {
     /// ## What it does

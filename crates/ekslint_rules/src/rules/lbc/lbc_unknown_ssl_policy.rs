@@ -5,7 +5,7 @@ use crate::declare_rule;
 use crate::rule::Rule;
 
 use super::support::SvcController;
-use super::support::catalog::{SSL_POLICIES, distance};
+use super::support::catalog::SSL_POLICIES;
 
 declare_rule! {
     /// ## What it does
@@ -74,12 +74,8 @@ impl Rule for LbcUnknownSslPolicy {
         if name.is_empty() || SSL_POLICIES.names.iter().any(|n| n == name) {
             return;
         }
-        let closest = SSL_POLICIES
-            .names
-            .iter()
-            .map(|n| (distance(n, name), n))
-            .min_by_key(|(d, _)| *d)
-            .filter(|(d, _)| *d <= 4);
+        let closest =
+            crate::support::suggest::closest(name, SSL_POLICIES.names.iter().map(String::as_str));
         let f = ctx.report(
             span,
             if name.starts_with(&SSL_POLICIES.prefix) {
@@ -89,7 +85,7 @@ impl Rule for LbcUnknownSslPolicy {
             },
         );
         f.label("unknown security policy");
-        if let Some((_, n)) = closest {
+        if let Some(n) = closest {
             f.help(format!("did you mean `{n}`?"));
         } else {
             f.help("list the policies with `aws elbv2 describe-ssl-policies`; `ELBSecurityPolicy-TLS13-1-2-2021-06` is a good default");

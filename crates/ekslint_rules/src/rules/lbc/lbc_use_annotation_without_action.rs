@@ -94,7 +94,7 @@ impl Rule for LbcUseAnnotationWithoutAction {
                 .with_label(tree.span(port), "takes the action from an annotation");
             if let Some(o) = others
                 .iter()
-                .min_by_key(|o| super::support::catalog::distance(o, name))
+                .min_by_key(|o| crate::support::suggest::distance(o, name))
             {
                 f.help(format!(
                     "the Ingress defines `actions.{o}`: the backend service name must equal the part after `actions.`"

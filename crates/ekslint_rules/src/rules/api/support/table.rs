@@ -3,9 +3,11 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::data::SchemaV1;
 use crate::version::KubeVersion;
 
 #[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FieldChange {
     /// Dotted map keys from the object root; `[]` steps into every list item.
     pub path: String,
@@ -15,14 +17,53 @@ pub struct FieldChange {
     pub message: String,
 }
 
+/// Who serves an API: Kubernetes itself, or an add-on with releases of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Component {
+    Kubernetes,
+    /// The add-on's name (`cert-manager`); its rows' versions are the add-on's releases.
+    Addon(String),
+}
+
+impl<'de> serde::Deserialize<'de> for Component {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(match s.as_str() {
+            "k8s" => Component::Kubernetes,
+            "" => return Err(serde::de::Error::custom("empty component")),
+            _ => Component::Addon(s),
+        })
+    }
+}
+
+impl std::fmt::Display for Component {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Component::Kubernetes => f.write_str("Kubernetes"),
+            Component::Addon(a) => f.write_str(a),
+        }
+    }
+}
+
+/// The stability level of a prerelease API version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stability {
+    Alpha,
+    Beta,
+}
+
 #[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ApiRow {
     pub api_version: String,
     pub kind: String,
-    pub component: String,
-    pub stability: String,
-    pub deprecated_in: Option<String>,
-    pub removed_in: Option<String>,
+    pub component: Component,
+    pub stability: Stability,
+    /// The release that deprecated it (Kubernetes, or the add-on's own).
+    pub deprecated_in: Option<KubeVersion>,
+    /// The first release that no longer serves it.
+    pub removed_in: Option<KubeVersion>,
     pub replacement: Option<String>,
     #[serde(default)]
     pub list_kinds: Vec<String>,
@@ -35,22 +76,23 @@ pub struct ApiRow {
 
 impl ApiRow {
     pub fn is_kubernetes(&self) -> bool {
-        self.component == "k8s"
+        self.component == Component::Kubernetes
     }
 
     pub fn deprecated(&self) -> Option<KubeVersion> {
-        self.deprecated_in.as_deref().and_then(KubeVersion::parse)
+        self.deprecated_in
     }
 
     pub fn removed(&self) -> Option<KubeVersion> {
-        self.removed_in.as_deref().and_then(KubeVersion::parse)
+        self.removed_in
     }
 }
 
 #[derive(Debug, serde::Deserialize)]
-struct TableFile {
-    schema_version: u32,
-    apis: Vec<ApiRow>,
+#[serde(deny_unknown_fields)]
+pub struct TableFile {
+    pub schema_version: SchemaV1,
+    pub apis: Vec<ApiRow>,
 }
 
 pub struct ApiTable {
@@ -59,18 +101,13 @@ pub struct ApiTable {
     by_key: HashMap<(String, String), usize>,
 }
 
-const TABLE_YAML: &str = include_str!("../../../../../../rules/api/deprecated-apis.yaml");
+pub const TABLE_FILE: crate::data::Table = crate::table!("rules/api/deprecated-apis.yaml");
 
 impl ApiTable {
     pub fn get() -> &'static ApiTable {
         static TABLE: OnceLock<ApiTable> = OnceLock::new();
         TABLE.get_or_init(|| {
-            let file: TableFile =
-                crate::data::load_yaml("rules/api/deprecated-apis.yaml", TABLE_YAML);
-            assert_eq!(
-                file.schema_version, 1,
-                "rules/api/deprecated-apis.yaml schema_version"
-            );
+            let file: TableFile = crate::data::load(&TABLE_FILE);
             let mut by_key = HashMap::new();
             for (i, row) in file.apis.iter().enumerate() {
                 by_key.insert((row.api_version.clone(), row.kind.clone()), i);
@@ -117,18 +154,10 @@ mod tests {
                 r.api_version,
                 r.kind
             );
-            if r.is_kubernetes() {
-                if let (Some(d), Some(rm)) = (r.deprecated(), r.removed()) {
-                    assert!(
-                        d <= rm,
-                        "{} {}: removed before deprecated",
-                        r.api_version,
-                        r.kind
-                    );
-                }
+            if let (Some(d), Some(rm)) = (r.deprecated(), r.removed()) {
                 assert!(
-                    r.removed_in.is_none() || r.removed().is_some(),
-                    "{} {}",
+                    d <= rm,
+                    "{} {}: removed before deprecated",
                     r.api_version,
                     r.kind
                 );

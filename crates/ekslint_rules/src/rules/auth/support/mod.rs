@@ -15,8 +15,11 @@ use embedded::{Embedded, parse_embedded};
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct AuthTable {
-    pub schema_version: u32,
+    /// Checked while loading.
+    #[allow(dead_code)]
+    pub schema_version: crate::data::SchemaV1,
     pub object: ObjectId,
     pub data_keys: Vec<DataKey>,
     pub template_tokens: Vec<TemplateToken>,
@@ -27,12 +30,14 @@ pub(crate) struct AuthTable {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct ObjectId {
     pub namespace: String,
     pub name: String,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct DataKey {
     pub key: String,
     pub fields: Vec<String>,
@@ -40,14 +45,68 @@ pub(crate) struct DataKey {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct TemplateToken {
     pub token: String,
-    pub in_map_users: String,
+    pub in_map_users: InMapUsers,
+}
+
+/// What a template token gives in a `mapUsers` row (users have no session name or node).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum InMapUsers {
+    /// Filled in as in `mapRoles`.
+    Ok,
+    /// Filled in with an empty string.
+    Empty,
+    /// The authenticator rejects the row.
+    Fails,
+}
+
+/// The node mappings EKS knows, each with its fixed username and groups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum NodeKind {
+    Ec2Linux,
+    Ec2Windows,
+    Fargate,
+    Hybrid,
+}
+
+impl NodeKind {
+    #[cfg(test)]
+    pub const ALL: [NodeKind; 4] = [
+        NodeKind::Ec2Linux,
+        NodeKind::Ec2Windows,
+        NodeKind::Fargate,
+        NodeKind::Hybrid,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Ec2Linux => "ec2-linux",
+            NodeKind::Ec2Windows => "ec2-windows",
+            NodeKind::Fargate => "fargate",
+            NodeKind::Hybrid => "hybrid",
+        }
+    }
+
+    /// An EC2 instance (Linux or Windows), as opposed to Fargate or a hybrid node.
+    pub fn is_ec2(self) -> bool {
+        matches!(self, NodeKind::Ec2Linux | NodeKind::Ec2Windows)
+    }
+}
+
+impl std::fmt::Display for NodeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct NodeRow {
-    pub kind: String,
+    pub kind: NodeKind,
     pub username: String,
     pub groups: Vec<String>,
     pub access_entry: String,
@@ -55,20 +114,17 @@ pub(crate) struct NodeRow {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct GroupPolicy {
     pub group: String,
     pub policy: String,
     pub scope: String,
 }
 
-const TABLE_YAML: &str = include_str!("../../../../../../rules/auth/aws-auth.yaml");
+pub const TABLE_FILE: crate::data::Table = crate::table!("rules/auth/aws-auth.yaml");
 
 pub(crate) static TABLE: LazyLock<AuthTable> = LazyLock::new(|| {
-    let t: AuthTable = crate::data::load_yaml("rules/auth/aws-auth.yaml", TABLE_YAML);
-    assert_eq!(
-        t.schema_version, 1,
-        "rules/auth/aws-auth.yaml: schema_version"
-    );
+    let t: AuthTable = crate::data::load(&TABLE_FILE);
     for s in Section::ALL {
         let k = &t.data_keys[s as usize];
         assert!(
@@ -88,7 +144,7 @@ impl AuthTable {
         self.template_tokens.iter().find(|t| t.token == name)
     }
 
-    pub fn node_row(&self, kind: &str) -> &NodeRow {
+    pub fn node_row(&self, kind: NodeKind) -> &NodeRow {
         self.node_rows
             .iter()
             .find(|r| r.kind == kind)
@@ -315,18 +371,18 @@ impl<'e> Row<'e> {
         }
         let (user, _) = self.username()?;
         let role = self.role_name().unwrap_or("");
-        let hinted = |kind: &str| hint_matches(role, &TABLE.node_row(kind).role_hint);
-        let kind = if user == TABLE.node_row("ec2-linux").username {
-            if hinted("ec2-windows") || self.has_group("eks:kube-proxy-windows") {
-                "ec2-windows"
+        let hinted = |kind: NodeKind| hint_matches(role, &TABLE.node_row(kind).role_hint);
+        let kind = if user == TABLE.node_row(NodeKind::Ec2Linux).username {
+            if hinted(NodeKind::Ec2Windows) || self.has_group("eks:kube-proxy-windows") {
+                NodeKind::Ec2Windows
             } else {
-                "ec2-linux"
+                NodeKind::Ec2Linux
             }
-        } else if user == TABLE.node_row("fargate").username {
-            if self.has_group("system:node-proxier") || hinted("fargate") {
-                "fargate"
+        } else if user == TABLE.node_row(NodeKind::Fargate).username {
+            if self.has_group("system:node-proxier") || hinted(NodeKind::Fargate) {
+                NodeKind::Fargate
             } else {
-                "hybrid"
+                NodeKind::Hybrid
             }
         } else {
             return None;
@@ -344,8 +400,6 @@ pub(crate) fn verbatim_node(outer: &str, emb: &Embedded, node: NodeId) -> Option
     let outer_src = outer.get(span.range())?;
     (inner_src == outer_src).then(|| (span, outer_src.to_string()))
 }
-
-pub(crate) use crate::selector::edit_distance;
 
 /// Does a role name match one of a node row's hints? Hints are lower-case substrings of the name
 /// with every non-alphanumeric character turned into `-` and a `-` added at both ends (so `-win-`
@@ -371,7 +425,6 @@ mod tests {
     #[test]
     fn table_is_consistent() {
         let t = &*TABLE;
-        assert_eq!(t.schema_version, 1);
         for (i, s) in Section::ALL.iter().enumerate() {
             assert_eq!(t.data_keys[i].key, s.key());
             assert_eq!(t.data_keys[i].arn_field, s.arn_field());
@@ -379,7 +432,7 @@ mod tests {
                 assert!(t.data_keys[i].fields.contains(&s.arn_field().to_string()));
             }
         }
-        for kind in ["ec2-linux", "ec2-windows", "fargate", "hybrid"] {
+        for kind in NodeKind::ALL {
             let r = t.node_row(kind);
             assert!(r.username.starts_with("system:node:{{"));
             assert!(r.groups.iter().any(|g| g == "system:bootstrappers"));
@@ -387,7 +440,6 @@ mod tests {
             assert!(r.role_hint.iter().all(|h| *h == h.to_ascii_lowercase()));
         }
         for tok in &t.template_tokens {
-            assert!(["ok", "empty", "fails"].contains(&tok.in_map_users.as_str()));
             assert!(!tok.token.contains(['{', '}', ' ']));
         }
         for g in &t.group_policies {
@@ -404,13 +456,11 @@ mod tests {
     }
 
     #[test]
-    fn hints_and_distance() {
-        let win = &TABLE.node_row("ec2-windows").role_hint;
+    fn hints() {
+        let win = &TABLE.node_row(NodeKind::Ec2Windows).role_hint;
         assert!(hint_matches("eks-win-nodes", win));
         assert!(hint_matches("EKSWindowsNodeRole", win));
         assert!(hint_matches("win2022_nodes", win));
         assert!(!hint_matches("darwin-builders", win));
-        assert_eq!(edit_distance("maprccounts", "mapaccounts"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
     }
 }

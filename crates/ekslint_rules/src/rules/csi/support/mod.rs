@@ -5,35 +5,18 @@ pub mod table;
 
 use ekslint_manifest::{NodeId, Object, Tree};
 
-/// A CSI driver ekslint knows the parameters of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Driver {
-    Ebs,
-    Efs,
-    Fsx,
-}
+/// A CSI driver ekslint knows the parameters of: a row of `rules/csi/drivers.yaml`.
+pub use table::DriverId as Driver;
 
 impl Driver {
-    /// The driver of a StorageClass `provisioner` or a PV `csi.driver`.
+    /// The driver of a StorageClass `provisioner` or a PV `csi.driver` (the names are in the
+    /// table's `provisioners`).
     pub fn of(name: &str) -> Option<Driver> {
-        match name {
-            "ebs.csi.aws.com" | "ebs.csi.eks.amazonaws.com" => Some(Driver::Ebs),
-            "efs.csi.aws.com" => Some(Driver::Efs),
-            "fsx.csi.aws.com" => Some(Driver::Fsx),
-            _ => None,
-        }
-    }
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Driver::Ebs => "ebs",
-            Driver::Efs => "efs",
-            Driver::Fsx => "fsx",
-        }
+        table::driver_of(name)
     }
 
     pub fn row(self) -> &'static table::DriverRow {
-        table::driver(self.id())
+        table::driver(self)
     }
 
     pub fn service(self) -> &'static str {
@@ -100,8 +83,8 @@ impl<'t> StorageClass<'t> {
 
     /// The last entry with this key as the driver matches keys (EBS: case-insensitively).
     pub fn param(&self, driver: Driver, key: &str) -> Option<Param<'t>> {
-        let insensitive =
-            driver.row().key_case == "insensitive" && !key.starts_with("csi.storage.k8s.io/");
+        let insensitive = driver.row().key_case == table::KeyCase::Insensitive
+            && !key.starts_with("csi.storage.k8s.io/");
         self.params
             .iter()
             .rev()
@@ -120,19 +103,6 @@ impl<'t> StorageClass<'t> {
         self.param(driver, key).and_then(|p| p.value)
     }
 }
-
-/// The closest of `candidates` to `key` by edit distance (case-insensitive), when close enough to
-/// be a typo.
-pub fn did_you_mean<'a>(key: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let k = key.to_ascii_lowercase();
-    candidates
-        .map(|c| (edit_distance(&k, &c.to_ascii_lowercase()), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 5) && *d < c.len())
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-use crate::selector::edit_distance;
 
 /// `"value"` quoted for a YAML replacement.
 pub fn quoted(s: &str) -> String {
@@ -171,14 +141,17 @@ mod tests {
     fn typos_and_quantities() {
         let keys = ["fileSystemId", "directoryPerms", "basePath"];
         assert_eq!(
-            did_you_mean("filesystemid", keys.iter().copied()),
+            crate::support::suggest::closest("filesystemid", keys.iter().copied()),
             Some("fileSystemId")
         );
         assert_eq!(
-            did_you_mean("directoryPerm", keys.iter().copied()),
+            crate::support::suggest::closest("directoryPerm", keys.iter().copied()),
             Some("directoryPerms")
         );
-        assert_eq!(did_you_mean("zone", keys.iter().copied()), None);
+        assert_eq!(
+            crate::support::suggest::closest("zone", keys.iter().copied()),
+            None
+        );
         assert_eq!(quantity_bytes("10Gi"), Some(10.0 * 1024f64.powi(3)));
         assert_eq!(quantity_bytes("1.5Ti"), Some(1.5 * 1024f64.powi(4)));
         assert_eq!(quantity_bytes("5G"), Some(5e9));
@@ -237,12 +210,6 @@ pub fn volume_sources<'t>(tree: &'t Tree, obj: &Object) -> Vec<VolumeSource<'t>>
         }
     }
     out
-}
-
-/// A documentation placeholder (`<insert subnet ID>`, `[Filesystem ID]`, `{{ .Values.id }}`) rather
-/// than a value: IDs written like this are left alone.
-pub fn is_placeholder(v: &str) -> bool {
-    (v.contains('<') && v.contains('>')) || (v.contains('[') && v.contains(']')) || v.contains("{{")
 }
 
 /// An EFS (`fs-`) or access point (`fsap-`) ID: the prefix and 8 to 40 lowercase hex digits.

@@ -40,7 +40,7 @@ pub struct CredentialFact {
     /// The env var name or the mount path.
     pub what: Box<str>,
     /// `keys`, `profile`, `file` (env vars, see the table) or `mount` (a mounted `.aws` folder).
-    pub kind: &'static str,
+    pub kind: super::CredentialKind,
     /// The env var has a literal `value` (not `valueFrom`).
     pub literal: bool,
     pub container: Box<str>,
@@ -130,7 +130,7 @@ impl Facts for IrsaFacts {
                 if arn.is_empty() {
                     return None;
                 }
-                let parsed = crate::values::parse_role_arn(arn).ok();
+                let parsed = crate::support::aws::parse_role_arn(arn).ok();
                 Some(RoleFact {
                     arn: arn.into(),
                     loc: loc(src, tree, n),
@@ -222,11 +222,6 @@ fn credentials(src: &Arc<SourceFile>, tree: &Tree, spec: NodeId) -> Vec<Credenti
             let Some(kind) = TABLE.credential_kind(name) else {
                 continue;
             };
-            let kind: &'static str = match kind {
-                "keys" => "keys",
-                "profile" => "profile",
-                _ => "file",
-            };
             out.push(CredentialFact {
                 loc: loc(src, tree, name_node),
                 what: name.into(),
@@ -251,7 +246,7 @@ fn credentials(src: &Arc<SourceFile>, tree: &Tree, spec: NodeId) -> Vec<Credenti
                 out.push(CredentialFact {
                     loc: loc(src, tree, path_node),
                     what: path.into(),
-                    kind: "mount",
+                    kind: super::CredentialKind::Mount,
                     literal: false,
                     container: cname.into(),
                 });

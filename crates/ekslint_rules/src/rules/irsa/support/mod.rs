@@ -8,8 +8,9 @@ use ekslint_manifest::{NodeId, Object, Tree};
 
 /// `rules/irsa/irsa.yaml`.
 #[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Table {
-    pub schema_version: u32,
+    pub schema_version: crate::data::SchemaV1,
     pub annotations: Vec<AnnotationRow>,
     pub default_audience: String,
     pub token_expiration: TokenExpiration,
@@ -21,19 +22,27 @@ pub struct Table {
     pub skip_label_upstream: String,
     pub windows_node_selector_keys: Vec<String>,
     pub legacy_annotations: Vec<LegacyAnnotation>,
-    pub region_partitions: Vec<RegionPartition>,
-    pub region_partitions_upstream: String,
+}
+
+/// The objects a webhook or tool reads an annotation from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+pub enum ReadFrom {
+    ServiceAccount,
+    Pod,
+    Namespace,
 }
 
 #[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AnnotationRow {
     pub key: String,
-    /// `ServiceAccount` and/or `Pod`: where the webhook reads the key.
-    pub read_from: Vec<String>,
+    /// Where the webhook reads the key.
+    pub read_from: Vec<ReadFrom>,
     pub upstream: String,
 }
 
 #[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TokenExpiration {
     pub min: i64,
     pub max: i64,
@@ -42,6 +51,7 @@ pub struct TokenExpiration {
 }
 
 #[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReservedVolume {
     pub name: String,
     pub mount_path: String,
@@ -50,31 +60,41 @@ pub struct ReservedVolume {
 }
 
 #[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CredentialEnv {
     pub name: String,
-    /// `keys`, `profile` or `file`.
-    pub kind: String,
+    pub kind: CredentialKind,
+}
+
+/// What a credential environment variable points the SDK at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CredentialKind {
+    /// Static access keys.
+    Keys,
+    /// A named profile.
+    Profile,
+    /// A credentials or config file.
+    File,
+    /// A volume mounted where the SDK looks for its shared files (`~/.aws`); found in the pod
+    /// spec, not named by a variable.
+    #[serde(skip_deserializing)]
+    Mount,
 }
 
 #[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LegacyAnnotation {
     pub key: String,
     /// `Pod` or `Namespace`.
-    pub on: String,
+    pub on: ReadFrom,
     pub tool: String,
     pub upstream: String,
 }
 
-#[derive(Debug, serde::Deserialize)]
-pub struct RegionPartition {
-    pub prefix: String,
-    pub partition: String,
-}
+pub const TABLE_FILE: crate::data::Table = crate::table!("rules/irsa/irsa.yaml");
 
-const TABLE_YAML: &str = include_str!("../../../../../../rules/irsa/irsa.yaml");
-
-pub static TABLE: LazyLock<Table> =
-    LazyLock::new(|| crate::data::load_yaml("rules/irsa/irsa.yaml", TABLE_YAML));
+pub static TABLE: LazyLock<Table> = LazyLock::new(|| crate::data::load(&TABLE_FILE));
 
 pub const ROLE_ARN: &str = "eks.amazonaws.com/role-arn";
 pub const AUDIENCE: &str = "eks.amazonaws.com/audience";
@@ -89,20 +109,11 @@ impl Table {
     }
 
     /// The kind of a credential variable that shadows web identity, if `name` is one.
-    pub fn credential_kind(&self, name: &str) -> Option<&str> {
+    pub fn credential_kind(&self, name: &str) -> Option<CredentialKind> {
         self.credential_env
             .iter()
             .find(|c| c.name == name)
-            .map(|c| c.kind.as_str())
-    }
-
-    /// The partition of a region name.
-    pub fn partition_of_region(&self, region: &str) -> &str {
-        self.region_partitions
-            .iter()
-            .find(|r| region.starts_with(&r.prefix))
-            .map(|r| r.partition.as_str())
-            .unwrap_or("aws")
+            .map(|c| c.kind)
     }
 }
 
@@ -183,7 +194,6 @@ mod tests {
     #[test]
     fn table_is_consistent() {
         let t = &*TABLE;
-        assert_eq!(t.schema_version, 1);
         for key in [
             ROLE_ARN,
             AUDIENCE,
@@ -194,7 +204,7 @@ mod tests {
             let row = t.annotation(key).unwrap_or_else(|| panic!("{key}"));
             assert!(!row.upstream.is_empty());
             for r in &row.read_from {
-                assert!(r == "ServiceAccount" || r == "Pod", "{key}: {r}");
+                assert!(*r != ReadFrom::Namespace, "{key}: {r:?}");
             }
         }
         assert_eq!(t.annotations.len(), 5);
@@ -209,36 +219,14 @@ mod tests {
             assert!(!v.upstream.is_empty() && !v.mode.is_empty());
         }
         for c in &t.credential_env {
-            assert!(
-                ["keys", "profile", "file"].contains(&c.kind.as_str()),
-                "{}",
-                c.name
-            );
             assert!(!t.web_identity_env.contains(&c.name));
         }
         for l in &t.legacy_annotations {
-            assert!(l.on == "Pod" || l.on == "Namespace", "{}", l.key);
+            assert!(l.on != ReadFrom::ServiceAccount, "{}", l.key);
             assert!(!l.upstream.is_empty() && !l.tool.is_empty());
         }
-        for r in &t.region_partitions {
-            assert!(
-                crate::values::PARTITIONS.contains(&r.partition.as_str()),
-                "{}",
-                r.partition
-            );
-            assert!(r.prefix.ends_with('-'));
-        }
-        // Every partition but `aws` has a region prefix.
-        for p in crate::values::PARTITIONS.iter().filter(|p| **p != "aws") {
-            assert!(t.region_partitions.iter().any(|r| r.partition == *p), "{p}");
-        }
-        assert_eq!(t.partition_of_region("cn-north-1"), "aws-cn");
-        assert_eq!(t.partition_of_region("us-gov-west-1"), "aws-us-gov");
-        assert_eq!(t.partition_of_region("us-isob-east-1"), "aws-iso-b");
-        assert_eq!(t.partition_of_region("us-iso-east-1"), "aws-iso");
-        assert_eq!(t.partition_of_region("eu-west-1"), "aws");
         assert!(!t.credential_env_upstream.is_empty());
-        assert!(!t.skip_label_upstream.is_empty() && !t.region_partitions_upstream.is_empty());
+        assert!(!t.skip_label_upstream.is_empty());
         assert_eq!(t.windows_node_selector_keys.len(), 2);
         assert_eq!(t.default_audience, "sts.amazonaws.com");
         assert!(!t.token_expiration.upstream.is_empty());

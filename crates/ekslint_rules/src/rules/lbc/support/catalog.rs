@@ -5,6 +5,8 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
+use crate::support::suggest::{distance, is_typo_of, max_distance};
+
 /// How the controller parses a value.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -189,6 +191,7 @@ impl Row {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ClassAnnotation {
     pub key: String,
     pub deprecated: String,
@@ -196,11 +199,13 @@ pub struct ClassAnnotation {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GroupName {
     pub max_len: usize,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Upstream {
     pub repo: String,
     pub commit: String,
@@ -209,6 +214,7 @@ pub struct Upstream {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Catalog {
     pub upstream: Upstream,
     pub annotations: Vec<Row>,
@@ -219,24 +225,19 @@ pub struct Catalog {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SslPolicies {
     pub prefix: String,
     pub names: Vec<String>,
 }
 
-pub static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
-    crate::data::load_yaml(
-        "rules/lbc/annotations.yaml",
-        include_str!("../../../../../../rules/lbc/annotations.yaml"),
-    )
-});
+pub const CATALOG_TABLE: crate::data::Table = crate::table!("rules/lbc/annotations.yaml");
+pub const SSL_POLICIES_TABLE: crate::data::Table = crate::table!("rules/lbc/ssl-policies.yaml");
 
-pub static SSL_POLICIES: LazyLock<SslPolicies> = LazyLock::new(|| {
-    crate::data::load_yaml(
-        "rules/lbc/ssl-policies.yaml",
-        include_str!("../../../../../../rules/lbc/ssl-policies.yaml"),
-    )
-});
+pub static CATALOG: LazyLock<Catalog> = LazyLock::new(|| crate::data::load(&CATALOG_TABLE));
+
+pub static SSL_POLICIES: LazyLock<SslPolicies> =
+    LazyLock::new(|| crate::data::load(&SSL_POLICIES_TABLE));
 
 pub const INGRESS_PREFIX: &str = "alb.ingress.kubernetes.io/";
 pub const SERVICE_PREFIX: &str = "service.beta.kubernetes.io/";
@@ -265,16 +266,16 @@ fn ours(key: &str) -> bool {
     if prefix == "service.beta.kubernetes.io" {
         return suffix.starts_with("aws-load-balancer-")
             || suffix.starts_with("actions.")
-            || distance(suffix, "load-balancer-source-ranges") <= 2;
+            || is_typo_of(suffix, "load-balancer-source-ranges");
     }
     if prefix == "service.kubernetes.io" {
         return suffix.starts_with("aws-load-balancer-");
     }
     // Near misses of the prefixes themselves: `alb.ingress.kubernetes.com/scheme`.
-    if distance(prefix, "alb.ingress.kubernetes.io") <= 2 {
+    if is_typo_of(prefix, "alb.ingress.kubernetes.io") {
         return true;
     }
-    distance(prefix, "service.beta.kubernetes.io") <= 2 && suffix.starts_with("aws-load-balancer-")
+    is_typo_of(prefix, "service.beta.kubernetes.io") && suffix.starts_with("aws-load-balancer-")
 }
 
 pub fn lookup(key: &str) -> Lookup<'static> {
@@ -322,38 +323,11 @@ fn kebab(s: &str) -> String {
     out
 }
 
-/// Optimal string alignment distance (insertions, deletions, substitutions, transpositions).
-pub fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=n {
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[n][m]
-}
-
 /// The known key closest to an unknown one, when close enough to be a typo.
 pub fn suggest(key: &str) -> Option<String> {
     let (prefix, suffix) = key.split_once('/')?;
     let service_side = prefix.starts_with("service")
-        || (distance(prefix, "alb.ingress.kubernetes.io") > 2
+        || (!is_typo_of(prefix, "alb.ingress.kubernetes.io")
             && suffix.starts_with("aws-load-balancer-"));
     let family = if service_side {
         SERVICE_PREFIX
@@ -393,8 +367,7 @@ pub fn suggest(key: &str) -> Option<String> {
         .into_iter()
         .min_by_key(|(d, full)| (*d, std::cmp::Reverse(full.len())));
     let (d, full) = best?;
-    let limit = (suffix.len() / 4).clamp(1, 4);
-    (d <= limit && full != key).then_some(full)
+    (d <= max_distance(suffix.chars().count()) && full != key).then_some(full)
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::values::{Arn, IntError, curly_quoted, parse_go_bool, parse_go_int};
+use crate::support::aws::Arn;
+use crate::support::go::{IntError, parse_go_bool, parse_go_int};
+use crate::support::quotes::curly_quoted;
 
 use super::catalog::{Items, JsonShape, MapRule, RangeBy, Row, ValueType};
 use super::json;
@@ -147,20 +149,11 @@ fn list_of(v: &[String]) -> String {
         .join(", ")
 }
 
-/// A value that a templating step fills in later (`${CERT_ARN}`, `{{ .Values.x }}`,
-/// `<certificate-arn>`, `$(VAR)`): not checked.
-pub fn is_placeholder(value: &str) -> bool {
-    value.contains("${")
-        || value.contains("{{")
-        || value.contains("$(")
-        || (value.starts_with('<') && value.ends_with('>'))
-}
-
 /// Check a value against its catalog row; `None` when the controller accepts it. Ranges enforced
 /// only by AWS on health-check keys are left to LBC010, and `group.*` to LBC009.
 pub fn check(row: &Row, key: &str, value: &str) -> Option<Problem> {
     let name = short(key);
-    if is_placeholder(value) {
+    if crate::support::placeholder::is_placeholder(value) {
         return None;
     }
     // Typographic quotes around the value: pasted from a document or chat.

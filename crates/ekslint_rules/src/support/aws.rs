@@ -1,51 +1,58 @@
-//! Value parsers shared by rule families, each matching how the consuming Go program parses the
-//! value (so a linter verdict equals the controller's): `strconv.ParseBool`, `strconv.ParseInt`
-//! in base 10, and IAM role ARNs.
+//! AWS ARNs and partitions. The partitions and their regions are data:
+//! `rules/aws/partitions.yaml`.
 
-/// What Go's `strconv.ParseBool` accepts: `1 t T TRUE true True` and `0 f F FALSE false False`.
-pub fn parse_go_bool(s: &str) -> Option<bool> {
-    match s {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
-    }
+use std::sync::LazyLock;
+
+use crate::data::SchemaV1;
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Partition {
+    pub id: String,
+    /// Region names starting with one of these belong to this partition.
+    pub region_prefixes: Vec<String>,
+    /// The partition of regions no prefix matches.
+    #[serde(default)]
+    pub default: bool,
 }
 
-/// Does the text look like a boolean wrapped in typographic quotes (`“true”`, `‘false’`), the
-/// usual result of pasting from a document or chat? Returns the bare word.
-pub fn curly_quoted(s: &str) -> Option<&str> {
-    const QUOTES: &[char] = &['“', '”', '‘', '’', '„', '«', '»'];
-    let inner = s.trim_matches(QUOTES);
-    (inner.len() != s.len() && !inner.is_empty()).then_some(inner)
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartitionsFile {
+    pub schema_version: SchemaV1,
+    pub upstream: String,
+    pub partitions: Vec<Partition>,
 }
 
-/// Why a base-10 integer did not parse.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum IntError {
-    /// Not `[+-]?[0-9]+` (Go base 10 allows no spaces, underscores, `0x` or decimals).
-    Syntax,
-    /// Outside the bit size.
-    Range,
+pub const PARTITIONS_TABLE: crate::data::Table = crate::table!("rules/aws/partitions.yaml");
+
+pub static PARTITIONS: LazyLock<PartitionsFile> =
+    LazyLock::new(|| crate::data::load(&PARTITIONS_TABLE));
+
+/// The partition IDs, in table order (`aws` first).
+pub fn partition_ids() -> impl Iterator<Item = &'static str> {
+    PARTITIONS.partitions.iter().map(|p| p.id.as_str())
 }
 
-/// Go's `strconv.ParseInt(s, 10, bits)`.
-pub fn parse_go_int(s: &str, bits: u32) -> Result<i64, IntError> {
-    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(IntError::Syntax);
-    }
-    let v: i128 = digits.parse::<i128>().map_err(|_| IntError::Range)?;
-    let v = if s.starts_with('-') { -v } else { v };
-    let max = (1i128 << (bits - 1)) - 1;
-    let min = -(1i128 << (bits - 1));
-    if v < min || v > max {
-        return Err(IntError::Range);
-    }
-    Ok(v as i64)
+/// Is `id` an AWS partition?
+pub fn is_partition(id: &str) -> bool {
+    partition_ids().any(|p| p == id)
 }
 
-/// The AWS partitions an ARN can name (aws-iam-authenticator `pkg/endpoints/partitions.go`).
-pub use crate::config::PARTITIONS;
+/// The partition a region belongs to.
+pub fn partition_of_region(region: &str) -> &'static str {
+    let parts = &PARTITIONS.partitions;
+    parts
+        .iter()
+        .find(|p| {
+            p.region_prefixes
+                .iter()
+                .any(|r| region.starts_with(r.as_str()))
+        })
+        .or_else(|| parts.iter().find(|p| p.default))
+        .map(|p| p.id.as_str())
+        .expect("the partitions table has a default partition")
+}
 
 /// The six colon-separated fields of an ARN.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,7 +82,7 @@ impl<'a> Arn<'a> {
 
     /// `true` when the partition is one AWS has.
     pub fn known_partition(&self) -> bool {
-        PARTITIONS.contains(&self.partition)
+        is_partition(self.partition)
     }
 }
 
@@ -140,7 +147,8 @@ impl RoleArnError {
                     .to_string()
             }
             RoleArnError::UnknownPartition(p) => format!(
-                "`{p}` is not an AWS partition (aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc)"
+                "`{p}` is not an AWS partition ({})",
+                partition_ids().collect::<Vec<_>>().join(", ")
             ),
             RoleArnError::AssumedRole { role } => format!(
                 "this is an STS assumed-role session ARN, not a role ARN: use the role itself, `role/{role}` in `iam`"
@@ -232,34 +240,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn go_bool() {
-        for t in ["1", "t", "T", "TRUE", "true", "True"] {
-            assert_eq!(parse_go_bool(t), Some(true), "{t}");
-        }
-        for f in ["0", "f", "F", "FALSE", "false", "False"] {
-            assert_eq!(parse_go_bool(f), Some(false), "{f}");
-        }
-        for bad in ["yes", "on", "tRUE", " true", "“true”", ""] {
-            assert_eq!(parse_go_bool(bad), None, "{bad}");
-        }
-        assert_eq!(curly_quoted("“true”"), Some("true"));
-        assert_eq!(curly_quoted("true"), None);
-    }
-
-    #[test]
-    fn go_int() {
-        assert_eq!(parse_go_int("42", 32), Ok(42));
-        assert_eq!(parse_go_int("+7", 32), Ok(7));
-        assert_eq!(parse_go_int("-2147483648", 32), Ok(-2147483648));
-        assert_eq!(parse_go_int("2147483648", 32), Err(IntError::Range));
-        assert_eq!(parse_go_int("9223372036854775807", 64), Ok(i64::MAX));
+    fn partitions() {
         assert_eq!(
-            parse_go_int("99999999999999999999999999999999999999999", 64),
-            Err(IntError::Range)
+            PARTITIONS.partitions.iter().filter(|p| p.default).count(),
+            1
         );
-        for bad in ["", "1_000", "0x10", "1.5", " 1", "60s", "-"] {
-            assert_eq!(parse_go_int(bad, 64), Err(IntError::Syntax), "{bad}");
+        for p in &PARTITIONS.partitions {
+            assert_eq!(p.default, p.region_prefixes.is_empty(), "{}", p.id);
+            assert!(
+                p.region_prefixes.iter().all(|r| r.ends_with('-')),
+                "{}",
+                p.id
+            );
         }
+        assert_eq!(partition_of_region("cn-north-1"), "aws-cn");
+        assert_eq!(partition_of_region("us-gov-west-1"), "aws-us-gov");
+        assert_eq!(partition_of_region("us-isob-east-1"), "aws-iso-b");
+        assert_eq!(partition_of_region("us-iso-east-1"), "aws-iso");
+        assert_eq!(partition_of_region("eusc-de-east-1"), "aws-eusc");
+        assert_eq!(partition_of_region("eu-west-1"), "aws");
+        assert!(is_partition("aws-eusc") && !is_partition("aws-china"));
     }
 
     #[test]

@@ -201,7 +201,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     for o in context_outputs {
         collected.push(o, false);
     }
-    let report = ekslint_rules::finish_collected(collected, notifications, &settings);
+    let report = ekslint_rules::finish_collected(collected, notifications, &settings, &Disk);
     timings.lap(
         "cross-object pass, suppressions, sorting",
         report.findings.len(),
@@ -424,5 +424,19 @@ impl Timings {
             "timing: {:>9.3} s  total",
             self.start.elapsed().as_secs_f64()
         );
+    }
+}
+
+/// Files read again from disk for findings of the cross-object pass, decoded as at lint time.
+struct Disk;
+
+impl ekslint_rules::engine::Sources for Disk {
+    fn read(&self, path: &str) -> Option<Arc<SourceFile>> {
+        let bytes = std::fs::read(path).ok()?;
+        let text = match ekslint_manifest::decode(bytes) {
+            Ok(t) => t,
+            Err((_, lossy)) => lossy,
+        };
+        Some(Arc::new(SourceFile::new(path, text)))
     }
 }

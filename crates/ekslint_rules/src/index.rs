@@ -1,9 +1,11 @@
-//! The compact cross-object index that per-set rules read: facts, not trees.
+//! The building blocks of the cross-object index that per-set rules read: facts, not trees.
 //!
 //! Every file contributes facts in the parallel per-file pass (context files too, see
 //! `engine::collect_context`); the per-set pass then reads the merged index. Each rule family
 //! owns one [`Facts`] type holding only what its per-set rules compare: names, namespaces,
-//! short strings and the spans that findings and related labels point at.
+//! short strings and the spans that findings and related labels point at. The index of all
+//! families, [`crate::rules::SetIndex`], sits beside the rule registry; this module knows no
+//! family.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -34,41 +36,6 @@ pub trait Facts: Default + Send + std::fmt::Debug {
     fn collect(&mut self, file: &ParsedFile, obj: &ekslint_manifest::Object);
     /// Move everything from `other` into `self` (merging the per-file results).
     fn append(&mut self, other: &mut Self);
-}
-
-/// Everything per-set rules need from the whole input.
-#[derive(Clone, Debug, Default)]
-pub struct SetIndex {
-    pub irsa: crate::rules::irsa::support::facts::IrsaFacts,
-    pub lbc: crate::rules::lbc::support::facts::LbcFacts,
-    pub csi: crate::rules::csi::support::facts::CsiFacts,
-}
-
-impl SetIndex {
-    /// The facts of one file.
-    pub fn of_file(file: &ParsedFile) -> SetIndex {
-        let mut index = SetIndex::default();
-        let tree = &file.tree;
-        for o in &file.objects {
-            if o.kind_of == ekslint_manifest::ObjectKind::List {
-                continue;
-            }
-            if o.api_version(tree).is_none() || o.kind_str(tree).is_none() {
-                continue;
-            }
-            index.irsa.collect(file, o);
-            index.lbc.collect(file, o);
-            index.csi.collect(file, o);
-        }
-        index
-    }
-
-    /// Merge another file's facts into this index.
-    pub fn append(&mut self, other: &mut SetIndex) {
-        self.irsa.append(&mut other.irsa);
-        self.lbc.append(&mut other.lbc);
-        self.csi.append(&mut other.csi);
-    }
 }
 
 /// The namespace an object lives in: its own, or `default` (what `kubectl apply` does without

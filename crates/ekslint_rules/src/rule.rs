@@ -2,7 +2,7 @@
 
 use ekslint_manifest::{Document, Object};
 
-use crate::context::{FileCtx, SetCtx};
+use crate::context::{FileCtx, SetCtx, SuppressionCtx};
 
 /// How bad a finding is. Ordered: `Info < Warning < Error`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -223,4 +223,6 @@ pub trait Rule: RuleMeta + Sync + Send {
     fn check_object(&self, _ctx: &mut FileCtx<'_>, _obj: &Object) {}
     /// Once over the whole input.
     fn check_set(&self, _ctx: &mut SetCtx<'_>) {}
+    /// Once per file after suppressions were applied, when some matched nothing.
+    fn check_suppressions(&self, _ctx: &mut SuppressionCtx<'_>) {}
 }

@@ -8,7 +8,10 @@ pub mod lbc;
 pub mod sup;
 pub mod yaml;
 
+use ekslint_manifest::ParsedFile;
+
 use crate::data::{TableCheck, table_check};
+use crate::index::Facts;
 use crate::rule::Rule;
 
 /// Every rule ekslint has, in code order. Adding a rule means adding it here.
@@ -98,6 +101,42 @@ pub static RULES: &[&dyn Rule] = &[
     &yaml::invalid_object_shape::InvalidObjectShape,
     &yaml::not_a_kubernetes_object::NotAKubernetesObject,
 ];
+
+/// Everything per-set rules need from the whole input: one [`Facts`] per family that has per-set
+/// rules. Adding such a family means adding its facts here.
+#[derive(Clone, Debug, Default)]
+pub struct SetIndex {
+    pub irsa: irsa::support::facts::IrsaFacts,
+    pub lbc: lbc::support::facts::LbcFacts,
+    pub csi: csi::support::facts::CsiFacts,
+}
+
+impl SetIndex {
+    /// The facts of one file.
+    pub fn of_file(file: &ParsedFile) -> SetIndex {
+        let mut index = SetIndex::default();
+        let tree = &file.tree;
+        for o in &file.objects {
+            if o.kind_of == ekslint_manifest::ObjectKind::List {
+                continue;
+            }
+            if o.api_version(tree).is_none() || o.kind_str(tree).is_none() {
+                continue;
+            }
+            index.irsa.collect(file, o);
+            index.lbc.collect(file, o);
+            index.csi.collect(file, o);
+        }
+        index
+    }
+
+    /// Merge another file's facts into this index.
+    pub fn append(&mut self, other: &mut SetIndex) {
+        self.irsa.append(&mut other.irsa);
+        self.lbc.append(&mut other.lbc);
+        self.csi.append(&mut other.csi);
+    }
+}
 
 /// Every table under `rules/`, each with its typed load. Adding a table means adding it here; a
 /// test fails for a file under `rules/` that is not listed.

@@ -1,3 +1,6 @@
+use ekslint_manifest::{NodeId, Tree};
+
+use super::support::containers;
 use crate::context::SetCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -39,6 +42,46 @@ declare_rule! {
         fix: None,
         summary: "An IRSA pod runs as non-root without fsGroup, so a container may not be able to read the token",
     }
+}
+
+/// A non-root `runAsUser`/`runAsNonRoot` in a pod without `fsGroup`, unless every container
+/// runs as the same explicit user (kubelet then gives that user the projected token file).
+pub(crate) fn signal(tree: &Tree, spec: NodeId) -> Option<NodeId> {
+    let pod_sc = tree.get(spec, "securityContext");
+    if pod_sc
+        .and_then(|sc| tree.get(sc, "fsGroup"))
+        .is_some_and(|n| !tree.is_null(n))
+    {
+        return None;
+    }
+    let field = |sc: Option<NodeId>, key: &str| sc.and_then(|sc| tree.get(sc, key));
+    let mut users: Vec<Option<&str>> = Vec::new();
+    let mut signal: Option<NodeId> = None;
+    let all = containers(tree, spec);
+    if all.is_empty() {
+        return None;
+    }
+    for c in all {
+        let csc = tree.get(c, "securityContext");
+        let user = field(csc, "runAsUser").or(field(pod_sc, "runAsUser"));
+        let non_root = field(csc, "runAsNonRoot").or(field(pod_sc, "runAsNonRoot"));
+        let user_text = user.and_then(|u| tree.scalar_text(u));
+        users.push(user_text);
+        if signal.is_none() {
+            if let Some(u) = user.filter(|_| user_text.is_some_and(|t| t != "0")) {
+                signal = Some(u);
+            } else if let Some(n) =
+                non_root.filter(|&n| tree.scalar_text(n) == Some("true") && user_text.is_none())
+            {
+                signal = Some(n);
+            }
+        }
+    }
+    let same_explicit_user = users.iter().all(|u| u.is_some() && *u == users[0]);
+    if same_explicit_user {
+        return None;
+    }
+    signal
 }
 
 impl Rule for NonRootWithoutFsGroup {

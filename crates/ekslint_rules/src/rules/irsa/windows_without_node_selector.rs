@@ -1,3 +1,6 @@
+use ekslint_manifest::{NodeId, Tree};
+
+use super::support::{TABLE, map_entries};
 use crate::context::SetCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -43,6 +46,58 @@ declare_rule! {
         fix: None,
         summary: "An IRSA pod targets Windows only through affinity or os.name, so the webhook injects the Linux token path",
     }
+}
+
+/// The node of a pod spec that targets Windows when nodeSelector does not (the webhook reads only
+/// nodeSelector to pick the Windows token path).
+pub(crate) fn target(tree: &Tree, spec: NodeId) -> Option<NodeId> {
+    let selector = tree.get(spec, "nodeSelector");
+    let by_selector = map_entries(tree, selector).into_iter().any(|(k, e)| {
+        TABLE.windows_node_selector_keys.iter().any(|w| w == k)
+            && tree.scalar_text(e.value) == Some("windows")
+    });
+    if by_selector {
+        return None;
+    }
+    let terms = tree
+        .path(
+            spec,
+            &[
+                "affinity",
+                "nodeAffinity",
+                "requiredDuringSchedulingIgnoredDuringExecution",
+                "nodeSelectorTerms",
+            ],
+        )
+        .and_then(|t| tree.items(t))
+        .unwrap_or(&[]);
+    for &term in terms {
+        let exprs = tree
+            .get(term, "matchExpressions")
+            .and_then(|e| tree.items(e))
+            .unwrap_or(&[]);
+        for &ex in exprs {
+            let key = tree.get(ex, "key").and_then(|k| tree.scalar_text(k));
+            let op = tree.get(ex, "operator").and_then(|k| tree.scalar_text(k));
+            if !key.is_some_and(|k| TABLE.windows_node_selector_keys.iter().any(|w| w == k))
+                || op != Some("In")
+            {
+                continue;
+            }
+            let values = tree
+                .get(ex, "values")
+                .and_then(|v| tree.items(v))
+                .unwrap_or(&[]);
+            if let Some(&v) = values
+                .iter()
+                .find(|&&v| tree.scalar_text(v) == Some("windows"))
+            {
+                return Some(v);
+            }
+        }
+    }
+    tree.path(spec, &["os", "name"])
+        .filter(|&n| tree.scalar_text(n) == Some("windows"))
 }
 
 impl Rule for WindowsWithoutNodeSelector {

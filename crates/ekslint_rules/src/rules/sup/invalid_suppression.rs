@@ -1,6 +1,7 @@
-//! SUP002: a suppression naming an unknown rule, or a malformed directive. The engine
-//! (`crate::suppress`) decides it.
+//! SUP002: a suppression naming an unknown rule, or a malformed directive, as
+//! `crate::suppress::collect` finds them.
 
+use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
 
@@ -31,4 +32,11 @@ declare_rule! {
     }
 }
 
-impl Rule for InvalidSuppression {}
+impl Rule for InvalidSuppression {
+    fn check_file(&self, ctx: &mut FileCtx<'_>) {
+        let problems = ctx.directives().problems.clone();
+        for p in problems {
+            ctx.report(p.span, p.message).help(p.help);
+        }
+    }
+}

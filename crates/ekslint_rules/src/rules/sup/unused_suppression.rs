@@ -1,5 +1,7 @@
-//! SUP001: a suppression that suppressed nothing. The engine (`crate::suppress`) decides it.
+//! SUP001: a suppression that suppressed nothing. The engine applies suppressions
+//! (`crate::suppress::apply`) and hands this rule the ones that matched nothing.
 
+use crate::context::SuppressionCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
 
@@ -26,8 +28,18 @@ declare_rule! {
     }
 }
 
-impl Rule for UnusedSuppression {}
-
-impl UnusedSuppression {
-    pub const INFO_REF: &'static crate::RuleInfo = &Self::INFO;
+impl Rule for UnusedSuppression {
+    fn check_suppressions(&self, ctx: &mut SuppressionCtx<'_>) {
+        for u in ctx.unused {
+            ctx.report(
+                u.span,
+                format!(
+                    "this suppression of {} ({}) matched no finding",
+                    u.rule.code, u.rule.name
+                ),
+            )
+            .label("unused")
+            .help("remove it");
+        }
+    }
 }

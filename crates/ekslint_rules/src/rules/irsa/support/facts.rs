@@ -196,9 +196,13 @@ impl Facts for IrsaFacts {
             order,
             credentials: credentials(src, tree, spec),
             skip_label,
-            windows_without_selector: windows_without_selector(tree, spec)
-                .map(|n| loc(src, tree, n)),
-            non_root_without_fs_group: non_root_without_fs_group(tree, spec)
+            // IRSA010 and IRSA014 decide these from the pod spec; the set pass reports them
+            // when the workload's ServiceAccount has a role.
+            windows_without_selector: super::super::windows_without_node_selector::target(
+                tree, spec,
+            )
+            .map(|n| loc(src, tree, n)),
+            non_root_without_fs_group: super::super::non_root_without_fs_group::signal(tree, spec)
                 .map(|n| loc(src, tree, n)),
         });
     }
@@ -254,95 +258,4 @@ fn credentials(src: &Arc<SourceFile>, tree: &Tree, spec: NodeId) -> Vec<Credenti
         }
     }
     out
-}
-
-/// The node that targets Windows when nodeSelector does not.
-fn windows_without_selector(tree: &Tree, spec: NodeId) -> Option<NodeId> {
-    let selector = tree.get(spec, "nodeSelector");
-    let by_selector = map_entries(tree, selector).into_iter().any(|(k, e)| {
-        TABLE.windows_node_selector_keys.iter().any(|w| w == k)
-            && tree.scalar_text(e.value) == Some("windows")
-    });
-    if by_selector {
-        return None;
-    }
-    let terms = tree
-        .path(
-            spec,
-            &[
-                "affinity",
-                "nodeAffinity",
-                "requiredDuringSchedulingIgnoredDuringExecution",
-                "nodeSelectorTerms",
-            ],
-        )
-        .and_then(|t| tree.items(t))
-        .unwrap_or(&[]);
-    for &term in terms {
-        let exprs = tree
-            .get(term, "matchExpressions")
-            .and_then(|e| tree.items(e))
-            .unwrap_or(&[]);
-        for &ex in exprs {
-            let key = tree.get(ex, "key").and_then(|k| tree.scalar_text(k));
-            let op = tree.get(ex, "operator").and_then(|k| tree.scalar_text(k));
-            if !key.is_some_and(|k| TABLE.windows_node_selector_keys.iter().any(|w| w == k))
-                || op != Some("In")
-            {
-                continue;
-            }
-            let values = tree
-                .get(ex, "values")
-                .and_then(|v| tree.items(v))
-                .unwrap_or(&[]);
-            if let Some(&v) = values
-                .iter()
-                .find(|&&v| tree.scalar_text(v) == Some("windows"))
-            {
-                return Some(v);
-            }
-        }
-    }
-    tree.path(spec, &["os", "name"])
-        .filter(|&n| tree.scalar_text(n) == Some("windows"))
-}
-
-/// A non-root `runAsUser`/`runAsNonRoot` in a pod without `fsGroup`, unless every container
-/// runs as the same explicit user (kubelet then gives that user the projected token file).
-fn non_root_without_fs_group(tree: &Tree, spec: NodeId) -> Option<NodeId> {
-    let pod_sc = tree.get(spec, "securityContext");
-    if pod_sc
-        .and_then(|sc| tree.get(sc, "fsGroup"))
-        .is_some_and(|n| !tree.is_null(n))
-    {
-        return None;
-    }
-    let field = |sc: Option<NodeId>, key: &str| sc.and_then(|sc| tree.get(sc, key));
-    let mut users: Vec<Option<&str>> = Vec::new();
-    let mut signal: Option<NodeId> = None;
-    let all = containers(tree, spec);
-    if all.is_empty() {
-        return None;
-    }
-    for c in all {
-        let csc = tree.get(c, "securityContext");
-        let user = field(csc, "runAsUser").or(field(pod_sc, "runAsUser"));
-        let non_root = field(csc, "runAsNonRoot").or(field(pod_sc, "runAsNonRoot"));
-        let user_text = user.and_then(|u| tree.scalar_text(u));
-        users.push(user_text);
-        if signal.is_none() {
-            if let Some(u) = user.filter(|_| user_text.is_some_and(|t| t != "0")) {
-                signal = Some(u);
-            } else if let Some(n) =
-                non_root.filter(|&n| tree.scalar_text(n) == Some("true") && user_text.is_none())
-            {
-                signal = Some(n);
-            }
-        }
-    }
-    let same_explicit_user = users.iter().all(|u| u.is_some() && *u == users[0]);
-    if same_explicit_user {
-        return None;
-    }
-    signal
 }

@@ -2,7 +2,8 @@
 //! accepted, a one-edit misspelling of every fixed key is reported with the right suggestion,
 //! and every enum, boolean and integer key with a bad value is reported at the value's line.
 
-use crate::engine::{Settings, lint_file};
+use crate::engine::lint_file;
+use crate::settings::Settings;
 use crate::version::KubeVersion;
 
 use super::catalog::{CATALOG, Lookup, Row, ValueType, lookup};

@@ -1,0 +1,178 @@
+//! Everything that decides what a run checks: the target version, the enabled rules and their
+//! severities, per-file ignores, limits and the AWS destination, from the config file and the
+//! command line.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use ekslint_manifest::Limits;
+use globset::{Glob, GlobMatcher};
+
+use crate::config::{AwsTarget, Config, ConfigError};
+use crate::rule::{RuleInfo, Severity};
+use crate::rules::RULES;
+use crate::version::{self, KubeVersion};
+
+/// Settings from the command line that win over the config file.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub target: Option<String>,
+    /// `--limit NAME=VALUE`, applied after the config's `limits:`.
+    pub limits: Vec<(String, String)>,
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+}
+
+/// Everything that decides what a run checks.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub target: KubeVersion,
+    enabled: Vec<bool>,
+    severity: HashMap<&'static str, Severity>,
+    per_file: Vec<(GlobMatcher, Vec<String>)>,
+    /// Directory that per-file-ignores globs are relative to.
+    pub base_dir: PathBuf,
+    pub limits: Limits,
+    /// The AWS account(s), partition and region being migrated to (`aws:` in the config).
+    pub aws: AwsTarget,
+}
+
+impl Settings {
+    /// Every rule on, default severities.
+    pub fn new(target: KubeVersion) -> Settings {
+        Settings {
+            target,
+            enabled: vec![true; RULES.len()],
+            severity: HashMap::new(),
+            per_file: Vec::new(),
+            base_dir: PathBuf::new(),
+            limits: Limits::default(),
+            aws: AwsTarget::default(),
+        }
+    }
+
+    /// Only the rules that `selectors` select (fixture tests run one rule at a time).
+    pub fn only(target: KubeVersion, selectors: &[&str]) -> Settings {
+        let mut s = Settings::new(target);
+        for (i, r) in RULES.iter().enumerate() {
+            s.enabled[i] = selectors
+                .iter()
+                .any(|sel| crate::selector::matches(sel, r.info()));
+        }
+        s
+    }
+
+    /// Combine the config file and command-line overrides.
+    pub fn build(
+        config: &Config,
+        overrides: &Overrides,
+        today: &str,
+    ) -> Result<Settings, ConfigError> {
+        let plain_err = |message: String| ConfigError {
+            source: None,
+            span: Default::default(),
+            message,
+            help: None,
+        };
+        let target = match (&overrides.target, &config.target_version) {
+            (Some(t), _) => version::resolve_target(t, today)
+                .map_err(|m| plain_err(format!("--target-version: {m}")))?,
+            (None, Some(t)) => {
+                version::resolve_target(&t.value, today).map_err(|m| ConfigError {
+                    source: config.source.clone(),
+                    span: t.span,
+                    message: m,
+                    help: None,
+                })?
+            }
+            (None, None) => version::default_target(today),
+        };
+        for s in overrides.select.iter().flatten().chain(&overrides.ignore) {
+            if !crate::selector::is_known(s) {
+                let mut m = format!("`{s}` selects no rule");
+                if let Some(n) = crate::selector::suggest(s) {
+                    m.push_str(&format!(" (did you mean `{n}`?)"));
+                }
+                return Err(plain_err(m));
+            }
+        }
+        let select: Vec<String> = match (&overrides.select, &config.select) {
+            (Some(cli), _) => cli.clone(),
+            (None, Some(cfg)) => cfg.iter().map(|s| s.value.clone()).collect(),
+            (None, None) => vec!["ALL".to_string()],
+        };
+        let ignore: Vec<String> = config
+            .ignore
+            .iter()
+            .map(|s| s.value.clone())
+            .chain(overrides.ignore.iter().cloned())
+            .collect();
+        let mut settings = Settings::new(target);
+        for (i, r) in RULES.iter().enumerate() {
+            let info = r.info();
+            settings.enabled[i] = select.iter().any(|s| crate::selector::matches(s, info))
+                && !ignore.iter().any(|s| crate::selector::matches(s, info));
+            for (sel, level) in &config.severity {
+                if crate::selector::matches(&sel.value, info) {
+                    settings.severity.insert(info.code, *level);
+                }
+            }
+        }
+        for (glob, codes) in &config.per_file_ignores {
+            let m = Glob::new(&glob.value)
+                .map_err(|e| plain_err(e.to_string()))?
+                .compile_matcher();
+            settings
+                .per_file
+                .push((m, codes.iter().map(|c| c.value.clone()).collect()));
+        }
+        settings.base_dir = config.dir.clone();
+        settings.aws = config.aws.clone();
+        if let Some(l) = &config.limits {
+            settings.limits = l.clone();
+        }
+        for (name, value) in &overrides.limits {
+            settings
+                .limits
+                .set(name, value)
+                .map_err(|m| plain_err(format!("--limit {name}={value}: {m}")))?;
+        }
+        Ok(settings)
+    }
+
+    pub fn severity_of(&self, rule: &RuleInfo) -> Severity {
+        self.severity
+            .get(rule.code)
+            .copied()
+            .unwrap_or(rule.severity)
+    }
+
+    /// Which rules run on this path (per-file-ignores applied).
+    pub fn enabled_for(&self, path: &str) -> Vec<bool> {
+        let mut enabled = self.enabled.clone();
+        if self.per_file.is_empty() {
+            return enabled;
+        }
+        let p = Path::new(path);
+        let rel = p.strip_prefix(&self.base_dir).unwrap_or(p);
+        let rel = rel.strip_prefix("./").unwrap_or(rel);
+        for (m, codes) in &self.per_file {
+            if m.is_match(rel) || m.is_match(p) {
+                for (i, r) in RULES.iter().enumerate() {
+                    if codes.iter().any(|c| crate::selector::matches(c, r.info())) {
+                        enabled[i] = false;
+                    }
+                }
+            }
+        }
+        enabled
+    }
+
+    /// Is any rule enabled at all (before per-file ignores)?
+    pub fn is_enabled(&self, rule: &RuleInfo) -> bool {
+        RULES
+            .iter()
+            .position(|r| r.info().code == rule.code)
+            .is_some_and(|i| self.enabled[i])
+    }
+}

@@ -12,7 +12,7 @@ pub mod yaml11;
 
 use std::sync::Arc;
 
-pub use object::{Field, Object, ObjectKind};
+pub use object::{Field, Object, ObjectKind, containers, env_vars};
 pub use span::{LineCol, LineIndex, Span};
 pub use tree::{Entry, Node, NodeId, NodeKind, Scalar, ScalarStyle, ScalarTag, Tree};
 

@@ -61,7 +61,7 @@ declare_rule! {
 impl Rule for IrsaAnnotationOnPod {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
-        if !super::support::is_workload(tree, obj) {
+        if !obj.is_workload(tree) {
             return;
         }
         let mut metas = vec![obj.get(tree, &["metadata"])];
@@ -81,7 +81,7 @@ impl Rule for IrsaAnnotationOnPod {
             .to_string();
         for (i, meta) in metas.into_iter().enumerate() {
             let annotations = meta.and_then(|m| tree.get(m, "annotations"));
-            for (key, e) in super::support::map_entries(tree, annotations) {
+            for (key, e) in tree.string_entries(annotations) {
                 let Some(row) = super::support::TABLE.annotation(key) else {
                     continue;
                 };

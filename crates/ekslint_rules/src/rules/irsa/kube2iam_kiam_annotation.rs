@@ -63,13 +63,13 @@ impl Rule for Kube2iamKiamAnnotation {
         let kind = obj.kind_str(tree).unwrap_or("");
         let (meta, on) = if kind == "Namespace" && obj.group(tree).is_empty() {
             (obj.get(tree, &["metadata"]), ReadFrom::Namespace)
-        } else if super::support::is_workload(tree, obj) {
-            (super::support::pod_metadata(tree, obj), ReadFrom::Pod)
+        } else if obj.is_workload(tree) {
+            (obj.pod_metadata(tree), ReadFrom::Pod)
         } else {
             return;
         };
         let annotations = meta.and_then(|m| tree.get(m, "annotations"));
-        for (key, e) in super::support::map_entries(tree, annotations) {
+        for (key, e) in tree.string_entries(annotations) {
             let Some(row) = super::support::TABLE
                 .legacy_annotations
                 .iter()

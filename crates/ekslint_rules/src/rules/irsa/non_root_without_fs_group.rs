@@ -1,9 +1,9 @@
 use ekslint_manifest::{NodeId, Tree};
 
-use super::support::containers;
 use crate::context::SetCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
+use ekslint_manifest::containers;
 
 declare_rule! {
     /// ## What it does

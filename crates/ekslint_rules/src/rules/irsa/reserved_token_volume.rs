@@ -113,7 +113,7 @@ impl Rule for ReservedTokenVolume {
                 row.mount_path
             ));
         }
-        for c in super::support::containers(tree, spec) {
+        for c in ekslint_manifest::containers(tree, spec) {
             let mounts = tree
                 .get(c, "volumeMounts")
                 .and_then(|m| tree.items(m))

@@ -45,10 +45,11 @@ declare_rule! {
 impl Rule for SkipContainers {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
-        if !super::support::is_workload(tree, obj) {
+        if !obj.is_workload(tree) {
             return;
         }
-        let Some(node) = super::support::pod_metadata(tree, obj)
+        let Some(node) = obj
+            .pod_metadata(tree)
             .and_then(|m| tree.path(m, &["annotations", super::support::SKIP_CONTAINERS]))
         else {
             return;
@@ -62,7 +63,7 @@ impl Rule for SkipContainers {
         }
         let names: Vec<&str> = obj
             .pod_spec(tree)
-            .map(|s| super::support::containers(tree, s))
+            .map(|s| ekslint_manifest::containers(tree, s))
             .unwrap_or_default()
             .into_iter()
             .filter_map(|c| tree.get(c, "name").and_then(|n| tree.scalar_text(n)))

@@ -65,8 +65,8 @@ impl Rule for TokenExpiration {
         let tree = ctx.tree();
         let meta: Option<NodeId> = if super::support::is_service_account(tree, obj) {
             obj.get(tree, &["metadata"])
-        } else if super::support::is_workload(tree, obj) {
-            super::support::pod_metadata(tree, obj)
+        } else if obj.is_workload(tree) {
+            obj.pod_metadata(tree)
         } else {
             return;
         };

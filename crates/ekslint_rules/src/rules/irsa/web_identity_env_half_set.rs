@@ -63,11 +63,11 @@ impl Rule for WebIdentityEnvHalfSet {
             return;
         };
         let pair = &super::support::TABLE.web_identity_env;
-        for c in super::support::containers(tree, spec) {
+        for c in ekslint_manifest::containers(tree, spec) {
             if tree.get(c, "envFrom").is_some() {
                 continue;
             }
-            let env = super::support::env_vars(tree, c);
+            let env = ekslint_manifest::env_vars(tree, c);
             let present: Vec<_> = env
                 .iter()
                 .filter(|(_, _, n)| pair.iter().any(|p| p == n))

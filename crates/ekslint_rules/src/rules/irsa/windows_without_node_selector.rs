@@ -1,6 +1,6 @@
 use ekslint_manifest::{NodeId, Tree};
 
-use super::support::{TABLE, map_entries};
+use super::support::TABLE;
 use crate::context::SetCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -52,7 +52,7 @@ declare_rule! {
 /// nodeSelector to pick the Windows token path).
 pub(crate) fn target(tree: &Tree, spec: NodeId) -> Option<NodeId> {
     let selector = tree.get(spec, "nodeSelector");
-    let by_selector = map_entries(tree, selector).into_iter().any(|(k, e)| {
+    let by_selector = tree.string_entries(selector).into_iter().any(|(k, e)| {
         TABLE.windows_node_selector_keys.iter().any(|w| w == k)
             && tree.scalar_text(e.value) == Some("windows")
     });

@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use ekslint_manifest::{NodeId, Object, ParsedFile, SourceFile, Tree};
 
-use super::{TABLE, containers, env_vars, map_entries, pod_metadata};
+use super::TABLE;
 use crate::index::{ByKey, Facts, Loc, namespace_or_default, ns_key};
+use ekslint_manifest::{containers, env_vars};
 
 /// `eks.amazonaws.com/role-arn` of a ServiceAccount (non-empty).
 #[derive(Clone, Debug)]
@@ -147,7 +148,7 @@ impl Facts for IrsaFacts {
             });
             return;
         }
-        if !super::is_workload(tree, obj) {
+        if !obj.is_workload(tree) {
             return;
         }
         let Some(spec) = obj.pod_spec(tree) else {
@@ -181,8 +182,9 @@ impl Facts for IrsaFacts {
             ),
             None => ("default".into(), None),
         };
-        let meta = pod_metadata(tree, obj);
-        let skip_label = map_entries(tree, meta.and_then(|m| tree.get(m, "labels")))
+        let meta = obj.pod_metadata(tree);
+        let skip_label = tree
+            .string_entries(meta.and_then(|m| tree.get(m, "labels")))
             .into_iter()
             .find(|(k, _)| *k == TABLE.skip_label)
             .map(|(_, e)| loc(src, tree, e.key));

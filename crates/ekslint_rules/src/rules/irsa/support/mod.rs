@@ -4,7 +4,7 @@ pub mod facts;
 
 use std::sync::LazyLock;
 
-use ekslint_manifest::{NodeId, Object, Tree};
+use ekslint_manifest::{Object, Tree};
 
 /// `rules/irsa/irsa.yaml`.
 #[derive(Debug, serde::Deserialize)]
@@ -117,59 +117,9 @@ impl Table {
     }
 }
 
-/// Is `obj` a workload whose pod spec the webhook would see (Pod or a pod template)?
-pub fn is_workload(tree: &Tree, obj: &Object) -> bool {
-    obj.pod_spec(tree).is_some_and(|s| tree.is_map(s))
-}
-
-/// The pod's `metadata` map: the Pod's own, or the pod template's.
-pub fn pod_metadata(tree: &Tree, obj: &Object) -> Option<NodeId> {
-    if obj.kind_str(tree) == Some("Pod") {
-        obj.get(tree, &["metadata"])
-    } else {
-        obj.pod_template_metadata(tree)
-    }
-}
-
 /// Is this a ServiceAccount (core v1)?
 pub fn is_service_account(tree: &Tree, obj: &Object) -> bool {
-    obj.kind_str(tree) == Some("ServiceAccount") && obj.group(tree).is_empty()
-}
-
-/// The containers and initContainers of a pod spec (the webhook handles both).
-pub fn containers(tree: &Tree, pod_spec: NodeId) -> Vec<NodeId> {
-    ["initContainers", "containers"]
-        .iter()
-        .filter_map(|k| tree.get(pod_spec, k))
-        .filter_map(|list| tree.items(list))
-        .flat_map(|items| items.iter().copied())
-        .filter(|&c| tree.is_map(c))
-        .collect()
-}
-
-/// The `env` entries of a container: (entry map, name value node, name).
-pub fn env_vars(tree: &Tree, container: NodeId) -> Vec<(NodeId, NodeId, &str)> {
-    let Some(items) = tree.get(container, "env").and_then(|e| tree.items(e)) else {
-        return Vec::new();
-    };
-    items
-        .iter()
-        .filter_map(|&item| {
-            let name = tree.get(item, "name")?;
-            Some((item, name, tree.scalar_text(name)?))
-        })
-        .collect()
-}
-
-/// A map's entries keyed by their scalar key text.
-pub fn map_entries(tree: &Tree, map: Option<NodeId>) -> Vec<(&str, ekslint_manifest::Entry)> {
-    map.and_then(|m| tree.entries(m))
-        .map(|es| {
-            es.iter()
-                .filter_map(|e| Some((tree.scalar_text(e.key)?, *e)))
-                .collect()
-        })
-        .unwrap_or_default()
+    obj.is_core(tree, "ServiceAccount")
 }
 
 /// A mount path without its trailing slashes.

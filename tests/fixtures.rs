@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use ekslint_manifest::{Format, Limits, SourceFile};
+use ekslint_rules::selector::Selector;
 use ekslint_rules::{KubeVersion, Settings};
 
 const DEFAULT_TARGET: KubeVersion = KubeVersion::new(1, 36);
@@ -106,7 +107,10 @@ fn lint(paths: &[PathBuf], code: &str) -> (ekslint_rules::Report, Vec<(PathBuf, 
         .map(|t| KubeVersion::parse(&t).expect("target"))
         .unwrap_or(DEFAULT_TARGET);
     let select = first("select").unwrap_or_else(|| code.to_string());
-    let selectors: Vec<&str> = select.split(',').collect();
+    let selectors: Vec<Selector> = select
+        .split(',')
+        .map(|s| Selector::parse(s).unwrap_or_else(|e| panic!("{}: {e}", paths[0].display())))
+        .collect();
     let mut settings = Settings::only(target, &selectors);
     if let Some(ids) = first("aws-account-ids") {
         settings.aws.account_ids = ids.split(',').map(str::to_string).collect();

@@ -52,12 +52,10 @@ impl Settings {
     }
 
     /// Only the rules that `selectors` select (fixture tests run one rule at a time).
-    pub fn only(target: KubeVersion, selectors: &[&str]) -> Settings {
+    pub fn only(target: KubeVersion, selectors: &[crate::selector::Selector]) -> Settings {
         let mut s = Settings::new(target);
         for (i, r) in RULES.iter().enumerate() {
-            s.enabled[i] = selectors
-                .iter()
-                .any(|sel| crate::selector::matches(sel, r.info()));
+            s.enabled[i] = selectors.iter().any(|sel| sel.matches(r.info()));
         }
         s
     }
@@ -88,13 +86,7 @@ impl Settings {
             (None, None) => version::default_target(today),
         };
         for s in overrides.select.iter().flatten().chain(&overrides.ignore) {
-            if !crate::selector::is_known(s) {
-                let mut m = format!("`{s}` selects no rule");
-                if let Some(n) = crate::selector::suggest(s) {
-                    m.push_str(&format!(" (did you mean `{n}`?)"));
-                }
-                return Err(plain_err(m));
-            }
+            crate::selector::Selector::parse(s).map_err(plain_err)?;
         }
         let select: Vec<String> = match (&overrides.select, &config.select) {
             (Some(cli), _) => cli.clone(),

@@ -10,9 +10,18 @@ use super::catalog::{CATALOG, Lookup, Row, ValueType, lookup};
 
 fn lint(yaml: &str) -> Vec<(String, u32, String)> {
     let file = ekslint_manifest::parse_str("t.yaml", yaml);
+    use crate::rules::lbc::*;
+    use crate::selector::Selector;
     let settings = Settings::only(
         KubeVersion::new(1, 36),
-        &["LBC001", "LBC002", "LBC003", "LBC004", "LBC005", "LBC009"],
+        &[
+            Selector::rule(&lbc_unknown_annotation::LbcUnknownAnnotation::INFO),
+            Selector::rule(&lbc_annotation_wrong_kind::LbcAnnotationWrongKind::INFO),
+            Selector::rule(&lbc_deprecated::LbcDeprecated::INFO),
+            Selector::rule(&lbc_invalid_value::LbcInvalidValue::INFO),
+            Selector::rule(&lbc_service_not_reconciled::LbcServiceNotReconciled::INFO),
+            Selector::rule(&lbc_group_invalid::LbcGroupInvalid::INFO),
+        ],
     );
     lint_file(&file, &settings)
         .findings

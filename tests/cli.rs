@@ -280,7 +280,10 @@ fn every_finding_has_a_position_in_every_format() {
         assert!(loc["region"]["startColumn"].as_u64().unwrap() >= 1, "{r}");
     }
     let o = ekslint(&["check", "--no-config", "--format", "github", "fixtures"]);
-    for line in stdout(&o).lines() {
+    let lines: Vec<String> = stdout(&o).lines().map(str::to_string).collect();
+    // One annotation per finding, each with a position (an empty output would pass a loop).
+    assert_eq!(lines.len(), findings.len());
+    for line in &lines {
         assert!(
             line.starts_with("::") && line.contains(",line=") && line.contains(",col="),
             "{line}"

@@ -23,6 +23,7 @@ static API_REMOVED: RuleInfo = RuleInfo {
     summary: "The apiVersion and kind are no longer served by the target Kubernetes version",
     docs: " ## What it does\n Reports an `apiVersion` and `kind` that the target Kubernetes version\n no longer serves.\n\n ## Why is this bad?\n The API server rejects the manifest.\n",
     security_severity: None,
+    judges_placeholders: false,
     source: "crates/ekslint_rules/src/rules/test.rs",
     type_name: "Test",
 };
@@ -36,6 +37,7 @@ static DUPLICATE_OBJECT: RuleInfo = RuleInfo {
     summary: "The same object is defined more than once",
     docs: " ## What it does\n Reports an object defined twice; the last one applied wins.\n",
     security_severity: Some("5.0"),
+    judges_placeholders: false,
     source: "crates/ekslint_rules/src/rules/test.rs",
     type_name: "Test",
 };
@@ -49,6 +51,7 @@ static UNUSED_SUPPRESSION: RuleInfo = RuleInfo {
     summary: "A suppression comment that suppresses nothing",
     docs: " Reports suppressions that match no finding.\n",
     security_severity: None,
+    judges_placeholders: false,
     source: "crates/ekslint_rules/src/rules/test.rs",
     type_name: "Test",
 };

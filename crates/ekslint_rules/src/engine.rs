@@ -253,6 +253,7 @@ pub fn finish_collected(
     let mut findings = Vec::new();
     // Context files have no findings and no suppressions of their own to judge.
     for mut o in outputs.into_iter().filter(|o| o.reported) {
+        o.findings.retain(|f| !on_placeholder(f));
         let enabled = std::mem::take(&mut o.enabled);
         let is_enabled = |r: &RuleInfo| enabled_code(&enabled, r);
         let unused = suppress::apply(&mut o.findings, &mut o.directives, &is_enabled);
@@ -273,6 +274,21 @@ pub fn finish_collected(
         stats,
         target: settings.target.to_string(),
     }
+}
+
+/// A finding on a value that a templating step fills in before apply (`${ROLE_ARN}`,
+/// `{{ .Values.x }}`, `<account-id>`): the value is not what the cluster will see, so only rules
+/// that judge template syntax itself report on it. One guard for every rule, so no rule can
+/// forget it. Only a one-line span counts (a value, not a block or an object that happens to
+/// hold one somewhere).
+fn on_placeholder(f: &Finding) -> bool {
+    if f.rule.judges_placeholders || !f.file.is_loaded() {
+        return false;
+    }
+    f.file
+        .text
+        .get(f.span.range())
+        .is_some_and(|t| !t.contains('\n') && crate::support::placeholder::is_placeholder(t))
 }
 
 /// Hand one file's unused suppressions to the enabled rules that judge them.

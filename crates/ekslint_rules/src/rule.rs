@@ -113,6 +113,10 @@ pub struct RuleInfo {
     pub docs: &'static str,
     /// Security relevant (SARIF `security-severity`), as a 0.1–10.0 score.
     pub security_severity: Option<&'static str>,
+    /// The rule judges values that hold template syntax itself (aws-auth's `{{AccountID}}`
+    /// tokens, unrendered Helm). For every other rule, a finding whose value holds a placeholder
+    /// that a templating step fills in is dropped: that value is not what the cluster will see.
+    pub judges_placeholders: bool,
     /// The rule's source file, relative to the workspace root (`file!()`).
     pub source: &'static str,
     /// The name of the rule's type (`ApiRemoved`): the camel case of `name`.
@@ -164,6 +168,7 @@ macro_rules! declare_rule {
             fix: $fix:ident,
             summary: $summary:literal
             $(, security_severity: $sec:literal)?
+            $(, placeholders: $ph:ident)?
             $(,)?
         }
     ) => {
@@ -181,6 +186,7 @@ macro_rules! declare_rule {
                 summary: $summary,
                 docs: concat!($($doc, "\n"),*),
                 security_severity: $crate::__opt!($($sec)?),
+                judges_placeholders: $crate::__judged!($($ph)?),
                 source: file!(),
                 type_name: stringify!($name),
             };
@@ -191,6 +197,17 @@ macro_rules! declare_rule {
                 &Self::INFO
             }
         }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __judged {
+    () => {
+        false
+    };
+    (Judged) => {
+        true
     };
 }
 

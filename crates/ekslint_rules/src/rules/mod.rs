@@ -100,6 +100,7 @@ pub static RULES: &[&dyn Rule] = &[
     &yaml::input_limit::InputLimit,
     &yaml::invalid_object_shape::InvalidObjectShape,
     &yaml::not_a_kubernetes_object::NotAKubernetesObject,
+    &yaml::unrendered_placeholder::UnrenderedPlaceholder,
 ];
 
 /// Everything per-set rules need from the whole input: one [`Facts`] per family that has per-set

@@ -8,7 +8,7 @@
 /// The templating syntax a placeholder is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Syntax {
-    /// `${VAR}` (envsubst, Flux `postBuild.substitute`, shells).
+    /// `${VAR}`, `${VAR:-default}` (envsubst, Flux `postBuild.substitute`, shells).
     DollarBrace,
     /// `$(VAR)` (Kubernetes env expansion, Kustomize vars).
     DollarParen,
@@ -18,7 +18,7 @@ pub enum Syntax {
     Braces,
     /// `<account-id>`, `<role-arn>`: a documentation placeholder.
     Angle,
-    /// `[Filesystem ID]`: a documentation placeholder.
+    /// `[Filesystem ID]`: a documentation placeholder (capitalised words with a space).
     Bracket,
     /// `#{VAR}#` (Azure DevOps "replace tokens", Octopus).
     HashBrace,
@@ -46,16 +46,18 @@ pub fn find(value: &str) -> Option<Placeholder> {
     while i < b.len() {
         let found = match b[i] {
             b'$' => dollar(b, i),
-            b'{' if b.get(i + 1) == Some(&b'{') => {
-                find_from(b, i + 2, b"}}").map(|e| (e + 2, Syntax::Braces))
-            }
+            // Not the EBS CSI driver's own tag templates (`{{ .PVCName }}`, `{{ .PVName }}`).
+            b'{' if b.get(i + 1) == Some(&b'{') => find_from(b, i + 2, b"}}")
+                .filter(|&e| !value[i + 2..e].trim_start().starts_with(".PV"))
+                .map(|e| (e + 2, Syntax::Braces)),
             b'<' => enclosed(b, i, b'>', |c| c != b'<' && c != b'>' && c != b'\n')
                 .filter(|_| b[i + 1].is_ascii_alphabetic())
                 .map(|e| (e, Syntax::Angle)),
             b'[' => enclosed(b, i, b']', |c| {
                 c.is_ascii_alphanumeric() || c == b' ' || c == b'_' || c == b'-'
             })
-            .filter(|&e| b[i + 1].is_ascii_uppercase() && e - i > 3)
+            // Words with a space (`[Filesystem ID]`): not a one-item flow list like `[Pod]`.
+            .filter(|&e| b[i + 1].is_ascii_uppercase() && b[i + 1..e - 1].contains(&b' '))
             .map(|e| (e, Syntax::Bracket)),
             b'#' if b.get(i + 1) == Some(&b'{') => {
                 let name = name_len(&b[i + 2..]);
@@ -94,8 +96,19 @@ pub fn find(value: &str) -> Option<Placeholder> {
 /// `${…}`, `$(…)` or `$NAME` starting at `i`.
 fn dollar(b: &[u8], i: usize) -> Option<(usize, Syntax)> {
     match b.get(i + 1)? {
-        b'{' => find_from(b, i + 2, b"}").map(|e| (e + 1, Syntax::DollarBrace)),
-        b'(' => find_from(b, i + 2, b")").map(|e| (e + 1, Syntax::DollarParen)),
+        // `${NAME}`, `${NAME:-default}`; not the EFS driver's own `${.PVC.name}`.
+        b'{' if b
+            .get(i + 2)
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') =>
+        {
+            find_from(b, i + 2, b"}").map(|e| (e + 1, Syntax::DollarBrace))
+        }
+        b'(' if b
+            .get(i + 2)
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') =>
+        {
+            find_from(b, i + 2, b")").map(|e| (e + 1, Syntax::DollarParen))
+        }
         c if c.is_ascii_alphabetic() || *c == b'_' => {
             Some((i + 1 + name_len(&b[i + 1..]), Syntax::Dollar))
         }
@@ -137,6 +150,7 @@ mod tests {
             ("$(POD_NAMESPACE)", Syntax::DollarParen),
             ("$ALLOWED_CIDRS", Syntax::Dollar),
             ("{{ .Values.roleArn }}", Syntax::Braces),
+            ("team={{ .Values.team }}", Syntax::Braces),
             ("<role-arn>", Syntax::Angle),
             ("<insert subnet ID>", Syntax::Angle),
             (
@@ -173,6 +187,9 @@ mod tests {
             r##"{"type":"redirect","redirectConfig":{"host":"#{host}","port":"443"}}"##,
             r#"{"field":"path-pattern","pathPatternConfig":{"values":["^/api$"]}}"#,
             "[a, b]",
+            "[ConfigMap]",
+            "${.PVC.namespace}/${.PVC.name}",
+            "pvc={{ .PVCNamespace }}/{{ .PVCName }}",
             "price: 5$",
             "a < b > c",
             "__init__",

@@ -57,6 +57,7 @@ declare_rule! {
         severity: Info,
         fix: None,
         summary: "The EKS access entry that replaces an aws-auth row (aws-auth is deprecated)",
+        placeholders: Judged,
     }
 }
 

@@ -50,6 +50,7 @@ declare_rule! {
         severity: Error,
         fix: None,
         summary: "A rolearn or userarn is not an IAM role or user ARN of the right form, so the mapping matches nothing",
+        placeholders: Judged,
     }
 }
 

@@ -47,6 +47,7 @@ declare_rule! {
         severity: Error,
         fix: None,
         summary: "aws-auth mappings in a ConfigMap with another name or namespace than kube-system/aws-auth are ignored",
+        placeholders: Judged,
     }
 }
 

@@ -52,6 +52,7 @@ declare_rule! {
         severity: Error,
         fix: Sometimes,
         summary: "An aws-auth data key that nearly matches mapRoles, mapUsers or mapAccounts is ignored",
+        placeholders: Judged,
     }
 }
 

@@ -48,6 +48,7 @@ declare_rule! {
         severity: Error,
         fix: Sometimes,
         summary: "An aws-auth data value is a YAML list or map instead of a string (a missing `|`)",
+        placeholders: Judged,
     }
 }
 

@@ -45,6 +45,7 @@ declare_rule! {
         severity: Warning,
         fix: None,
         summary: "Two aws-auth mappings for the same role or user ARN: only one of them applies",
+        placeholders: Judged,
     }
 }
 

@@ -58,6 +58,7 @@ declare_rule! {
         severity: Error,
         fix: None,
         summary: "The YAML inside mapRoles, mapUsers or mapAccounts does not parse, so every mapping under that key is dropped",
+        placeholders: Judged,
     }
 }
 

@@ -47,6 +47,7 @@ declare_rule! {
         severity: Error,
         fix: None,
         summary: "A group string holds two list items folded together by an indentation slip, or stray spaces",
+        placeholders: Judged,
     }
 }
 

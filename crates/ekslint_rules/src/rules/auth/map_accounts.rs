@@ -48,6 +48,7 @@ declare_rule! {
         severity: Warning,
         fix: Sometimes,
         summary: "A mapAccounts item is not a quoted 12-digit account ID string",
+        placeholders: Judged,
     }
 }
 

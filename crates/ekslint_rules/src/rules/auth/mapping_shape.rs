@@ -54,6 +54,7 @@ declare_rule! {
         severity: Error,
         fix: None,
         summary: "A mapRoles or mapUsers entry lacks its ARN or username, has groups as a string, or misspells a field",
+        placeholders: Judged,
     }
 }
 

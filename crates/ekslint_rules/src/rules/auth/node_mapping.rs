@@ -56,6 +56,7 @@ declare_rule! {
         severity: Error,
         fix: None,
         summary: "A node role mapping lacks the node groups, or grants system:nodes to a username that is not system:node:…",
+        placeholders: Judged,
     }
 }
 

@@ -51,6 +51,7 @@ declare_rule! {
         severity: Error,
         fix: Sometimes,
         summary: "A mapRoles rolearn includes an IAM path, so it never matches the caller's path-less role ARN",
+        placeholders: Judged,
     }
 }
 

@@ -60,6 +60,7 @@ declare_rule! {
         fix: None,
         summary: "An aws-auth mapping grants system:masters (unrestricted cluster-admin that access entries cannot carry)",
         security_severity: "8.0",
+        placeholders: Judged,
     }
 }
 

@@ -52,6 +52,7 @@ declare_rule! {
         severity: Error,
         fix: Sometimes,
         summary: "A username or group uses a template token that is not rendered, or one that fails for IAM users",
+        placeholders: Judged,
     }
 }
 

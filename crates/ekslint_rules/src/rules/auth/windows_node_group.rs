@@ -46,6 +46,7 @@ declare_rule! {
         severity: Warning,
         fix: None,
         summary: "A Windows node role mapping lacks the eks:kube-proxy-windows group",
+        placeholders: Judged,
     }
 }
 

@@ -22,6 +22,7 @@ declare_rule! {
         severity: Warning,
         fix: None,
         summary: "An unrendered Helm template was skipped; lint the output of `helm template`",
+        placeholders: Judged,
     }
 }
 

@@ -7,3 +7,4 @@ pub mod invalid_object_shape;
 pub mod invalid_yaml;
 pub mod non_string_value;
 pub mod not_a_kubernetes_object;
+pub mod unrendered_placeholder;

@@ -91,6 +91,7 @@ pub static RULES: &[&dyn Rule] = &[
     &lbc::lbc_group_conflict::LbcGroupConflict,
     &lbc::lbc_backend_not_found::LbcBackendNotFound,
     &lbc::lbc_crd_schema::LbcCrdSchema,
+    &lbc::lbc_auto_mode_unsupported::LbcAutoModeUnsupported,
     &sup::unused_suppression::UnusedSuppression,
     &sup::invalid_suppression::InvalidSuppression,
     &yaml::invalid_yaml::InvalidYaml,

@@ -60,7 +60,7 @@ declare_rule! {
 impl Rule for LbcIngressClass {
     fn check_set(&self, ctx: &mut SetCtx<'_>) {
         let facts = &ctx.index.lbc;
-        let is_alb = |c: &str| CATALOG.alb_controllers.iter().any(|a| a == c);
+        let is_alb = |c: &str| CATALOG.alb_controller(c).is_some();
         for ing in &facts.ingresses {
             let Some((class, class_loc)) = &ing.class_name else {
                 continue;
@@ -87,16 +87,15 @@ impl Rule for LbcIngressClass {
             )
             .label("not an ALB class")
             .related(cl.file.clone(), cl.span, format!("IngressClass `{class}` is for `{controller}`"))
-            .help("use an IngressClass whose `spec.controller` is `ingress.k8s.aws/alb`, or remove the ALB annotations");
+            .help("use an IngressClass whose `spec.controller` is `ingress.k8s.aws/alb` (or `eks.amazonaws.com/alb` with EKS Auto Mode), or remove the ALB annotations");
         }
-        let any_params = !facts.params.is_empty();
         for c in &facts.classes {
             let Some((controller, _)) = &c.controller else {
                 continue;
             };
-            if !is_alb(controller) {
+            let Some(alb) = CATALOG.alb_controller(controller) else {
                 continue;
-            }
+            };
             let Some(p) = &c.params else { continue };
             let users: Vec<_> = facts
                 .ingresses
@@ -104,16 +103,18 @@ impl Rule for LbcIngressClass {
                 .filter(|i| i.class_name.as_ref().is_some_and(|(n, _)| *n == c.name))
                 .take(3)
                 .collect();
-            let msg = if &*p.api_group != "elbv2.k8s.aws" || &*p.kind != "IngressClassParams" {
+            let msg = if *p.api_group != *alb.params_group || &*p.kind != "IngressClassParams" {
                 Some((
                     p.loc.clone(),
                     format!(
-                        "IngressClass `{}` references parameters of kind `{}` in group `{}`: the controller accepts only `IngressClassParams` in `elbv2.k8s.aws`",
-                        c.name, p.kind, p.api_group
+                        "IngressClass `{}` references parameters of kind `{}` in group `{}`: {} (`{}`) accepts only `IngressClassParams` in `{}`",
+                        c.name, p.kind, p.api_group, alb.product, alb.controller, alb.params_group
                     ),
                     "unknown parameters",
                 ))
-            } else if any_params && facts.params_of(c).is_none() {
+            } else if facts.params.iter().any(|x| x.api_group == p.api_group)
+                && facts.params_of(c).is_none()
+            {
                 Some((
                     p.name_loc.clone(),
                     format!(

@@ -7,6 +7,7 @@
 pub mod support;
 
 pub mod lbc_annotation_wrong_kind;
+pub mod lbc_auto_mode_unsupported;
 pub mod lbc_backend_not_found;
 pub mod lbc_crd_schema;
 pub mod lbc_deprecated;

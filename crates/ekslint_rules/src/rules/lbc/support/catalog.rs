@@ -220,8 +220,74 @@ pub struct Catalog {
     pub annotations: Vec<Row>,
     pub ingress_class_annotation: ClassAnnotation,
     pub group_name: GroupName,
-    pub alb_controllers: Vec<String>,
-    pub nlb_classes: Vec<String>,
+    pub alb_controllers: Vec<AlbController>,
+    pub nlb_classes: Vec<NlbClass>,
+    pub auto_mode_unsupported: Vec<AutoModeUnsupported>,
+}
+
+/// An IngressClass controller that reads the ALB annotations.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlbController {
+    pub controller: String,
+    /// The API group of the IngressClassParams it accepts.
+    pub params_group: String,
+    /// Who it is, for messages.
+    pub product: String,
+    /// EKS Auto Mode's built-in load balancing.
+    #[serde(default)]
+    pub auto_mode: bool,
+}
+
+/// A Service `loadBalancerClass` that reads the NLB annotations.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NlbClass {
+    pub class: String,
+    pub product: String,
+    #[serde(default)]
+    pub auto_mode: bool,
+}
+
+/// An annotation EKS Auto Mode does not support, and what to write instead.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutoModeUnsupported {
+    pub key: String,
+    pub kind: AnnotatedKind,
+    pub instead: String,
+}
+
+/// The kind of object an annotation sits on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub enum AnnotatedKind {
+    Ingress,
+    Service,
+}
+
+impl Catalog {
+    /// The ALB controller of an IngressClass `spec.controller`.
+    pub fn alb_controller(&self, controller: &str) -> Option<&AlbController> {
+        self.alb_controllers
+            .iter()
+            .find(|c| c.controller == controller)
+    }
+
+    /// The NLB class of a Service `spec.loadBalancerClass`.
+    pub fn nlb_class(&self, class: &str) -> Option<&NlbClass> {
+        self.nlb_classes.iter().find(|c| c.class == class)
+    }
+
+    /// Auto Mode's row for an annotation it does not support on `kind`.
+    pub fn auto_mode_unsupported(
+        &self,
+        key: &str,
+        kind: AnnotatedKind,
+    ) -> Option<&AutoModeUnsupported> {
+        self.auto_mode_unsupported
+            .iter()
+            .find(|u| u.key == key && u.kind == kind)
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -27,9 +27,11 @@ pub struct ParamsRef {
     pub name_loc: Loc,
 }
 
-/// An IngressClassParams.
+/// An IngressClassParams, of the controller (`elbv2.k8s.aws`) or of EKS Auto Mode
+/// (`eks.amazonaws.com`).
 #[derive(Debug, Clone)]
 pub struct ParamsFact {
+    pub api_group: Box<str>,
     pub name: Box<str>,
     pub target_type: Option<Box<str>>,
     pub group: Option<Box<str>>,
@@ -91,6 +93,8 @@ pub struct IngressFact {
     pub class_name: Option<(Box<str>, Loc)>,
     /// Has `alb.ingress.kubernetes.io/` annotations.
     pub has_alb_annotations: bool,
+    /// Annotations that EKS Auto Mode does not support (judged once the class is known).
+    pub auto_mode_unsupported: Vec<(Box<str>, Loc)>,
     pub group: Option<(Box<str>, Loc)>,
     pub target_type: Option<(Box<str>, Loc)>,
     pub backends: Vec<BackendFact>,
@@ -150,12 +154,15 @@ impl Facts for LbcFacts {
                     params,
                 });
             }
-            ("IngressClassParams", "elbv2.k8s.aws") => self.params.push(ParamsFact {
-                name: name.into(),
-                target_type: s(tree, obj.get(tree, &["spec", "targetType"])),
-                group: s(tree, obj.get(tree, &["spec", "group", "name"])),
-                name_loc,
-            }),
+            ("IngressClassParams", group @ ("elbv2.k8s.aws" | "eks.amazonaws.com")) => {
+                self.params.push(ParamsFact {
+                    api_group: group.into(),
+                    name: name.into(),
+                    target_type: s(tree, obj.get(tree, &["spec", "targetType"])),
+                    group: s(tree, obj.get(tree, &["spec", "group", "name"])),
+                    name_loc,
+                })
+            }
             ("Service", "") => {
                 let ty_n = obj.get(tree, &["spec", "type"]);
                 let ports_n = obj.get(tree, &["spec", "ports"]);
@@ -272,6 +279,18 @@ impl Facts for LbcFacts {
                     has_alb_annotations: anns
                         .iter()
                         .any(|a| a.key.starts_with(super::catalog::INGRESS_PREFIX)),
+                    auto_mode_unsupported: anns
+                        .iter()
+                        .filter(|a| {
+                            super::catalog::CATALOG
+                                .auto_mode_unsupported(
+                                    a.key,
+                                    super::catalog::AnnotatedKind::Ingress,
+                                )
+                                .is_some()
+                        })
+                        .map(|a| (a.key.into(), Loc::new(&file.source, a.key_span)))
+                        .collect(),
                     group: ann_loc("alb.ingress.kubernetes.io/group.name"),
                     target_type: ann_loc("alb.ingress.kubernetes.io/target-type"),
                     backends,
@@ -302,12 +321,13 @@ impl LbcFacts {
             .next()
     }
 
-    /// The IngressClassParams a class references, when the input has it.
+    /// The IngressClassParams a class references, when the input has it (same name and API
+    /// group).
     pub fn params_of(&self, class: &ClassFact) -> Option<&ParamsFact> {
         let p = class.params.as_ref()?;
         self.params_by_name
             .find(&self.params, |x| Some(x.name.to_string()), &p.name)
-            .next()
+            .find(|x| x.api_group == p.api_group)
     }
 
     /// The first Service `name` in `namespace`.

@@ -98,7 +98,7 @@ pub fn service_controller(tree: &Tree, obj: &Object) -> SvcController {
         .get(tree, &["spec", "loadBalancerClass"])
         .and_then(|n| tree.as_str(n))
     {
-        return if CATALOG.nlb_classes.iter().any(|c| c == class) {
+        return if CATALOG.nlb_class(class).is_some() {
             SvcController::Lbc
         } else {
             SvcController::OtherClass

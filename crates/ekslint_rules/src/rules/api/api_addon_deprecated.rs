@@ -6,13 +6,38 @@ use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an `apiVersion` of an add-on (cert-manager, Istio) that the add-on itself has
-    /// deprecated or removed, with the add-on release that removed it and the replacement.
+    /// Reports an `apiVersion` of an add-on (cert-manager, Istio, the CSI external-snapshotter) that
+    /// the add-on itself has deprecated or removed, with the add-on release that removed it and the
+    /// replacement.
     ///
     /// ## Why is this bad?
     /// A migration to EKS usually installs current releases of the add-ons. Their CRDs no longer
     /// define the old versions, so the manifest fails to apply with `no matches for kind`.
     /// ekslint does not know which add-on release the new cluster runs, so this is a warning.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: cert-manager.io/v1alpha2
+    /// kind: Certificate
+    /// metadata:
+    ///   name: shop-tls
+    /// spec:
+    ///   secretName: shop-tls
+    ///   dnsNames: [shop.example.com]
+    ///   issuerRef: {name: letsencrypt, kind: ClusterIssuer}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: cert-manager.io/v1
+    /// kind: Certificate
+    /// metadata:
+    ///   name: shop-tls
+    /// spec:
+    ///   secretName: shop-tls
+    ///   dnsNames: [shop.example.com]
+    ///   issuerRef: {name: letsencrypt, kind: ClusterIssuer}
+    /// ```
     ///
     /// ## References
     /// - cert-manager API upgrade notes: <https://cert-manager.io/docs/releases/upgrading/remove-deprecated-apis/>

@@ -14,6 +14,38 @@ declare_rule! {
     /// of extended support, so a deprecated API is a deadline, not a style issue. Migrating now,
     /// while both versions are served, is the cheap moment.
     ///
+    /// ## Example
+    /// Example needs: `--target-version 1.36`
+    ///
+    /// ```yaml
+    /// apiVersion: resource.k8s.io/v1beta2
+    /// kind: ResourceClaimTemplate
+    /// metadata:
+    ///   name: single-gpu
+    /// spec:
+    ///   spec:
+    ///     devices:
+    ///       requests:
+    ///         - name: gpu
+    ///           exactly:
+    ///             deviceClassName: gpu.nvidia.com
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: resource.k8s.io/v1
+    /// kind: ResourceClaimTemplate
+    /// metadata:
+    ///   name: single-gpu
+    /// spec:
+    ///   spec:
+    ///     devices:
+    ///       requests:
+    ///         - name: gpu
+    ///           exactly:
+    ///             deviceClassName: gpu.nvidia.com
+    /// ```
+    ///
     /// ## References
     /// - Kubernetes deprecation policy: <https://kubernetes.io/docs/reference/using-api/deprecation-policy/>
     /// - The table: `rules/api/deprecated-apis.yaml`

@@ -21,6 +21,43 @@ declare_rule! {
     /// The target version is `--target-version` (or `target-version` in `.ekslint.yaml`); by default
     /// the newest Kubernetes version in EKS standard support.
     ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: extensions/v1beta1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   rules:
+    ///     - host: shop.example.com
+    ///       http:
+    ///         paths:
+    ///           - path: /
+    ///             backend:
+    ///               serviceName: web
+    ///               servicePort: 80
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   rules:
+    ///     - host: shop.example.com
+    ///       http:
+    ///         paths:
+    ///           - path: /
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service:
+    ///                 name: web
+    ///                 port:
+    ///                   number: 80
+    /// ```
+    ///
     /// ## Configuration
     /// `target-version`: the Kubernetes version of the cluster you are moving to.
     ///

@@ -35,16 +35,30 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/eks-nodes
-    ///     username: system:node:{{EC2PrivateDNSName}}
-    ///     groups: [system:bootstrappers, system:nodes]
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/eks-nodes
+    ///       username: system:node:{{EC2PrivateDNSName}}
+    ///       groups: [system:bootstrappers, system:nodes]
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
     /// # aws eks create-access-entry --cluster-name prod --type EC2_LINUX \
     /// #   --principal-arn arn:aws:iam::111122223333:role/eks-nodes
+    /// # then delete the row (and, once every row is migrated, the ConfigMap):
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: ""
     /// ```
     ///
     /// ## References

@@ -22,22 +22,44 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:instance-profile/eks-nodes
-    ///     username: system:node:{{EC2PrivateDNSName}}
-    /// mapUsers: |
-    ///   - userarn: arn:aws:iam::111122223333:group/admins
-    ///     username: admins
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:instance-profile/eks-nodes
+    ///       username: system:node:{{EC2PrivateDNSName}}
+    ///       groups:
+    ///         - system:bootstrappers
+    ///         - system:nodes
+    ///   mapUsers: |
+    ///     - userarn: arn:aws:iam::111122223333:group/admins
+    ///       username: admins
+    ///       groups:
+    ///         - cluster-admins
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/eks-nodes
-    ///     username: system:node:{{EC2PrivateDNSName}}
-    /// mapUsers: |
-    ///   - userarn: arn:aws:iam::111122223333:user/jane
-    ///     username: jane
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/eks-nodes
+    ///       username: system:node:{{EC2PrivateDNSName}}
+    ///       groups:
+    ///         - system:bootstrappers
+    ///         - system:nodes
+    ///   mapUsers: |
+    ///     - userarn: arn:aws:iam::111122223333:user/jane
+    ///       username: jane
+    ///       groups:
+    ///         - cluster-admins
     /// ```
     ///
     /// ## References

@@ -19,21 +19,33 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/ops
-    ///     username: ops
-    ///     groups: [ops-admins]
-    ///   - rolearn: arn:aws:iam::111122223333:role/OPS
-    ///     username: ops-view
-    ///     groups: [viewers]
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/ops
+    ///       username: ops
+    ///       groups: [ops-admins]
+    ///     - rolearn: arn:aws:iam::111122223333:role/OPS
+    ///       username: ops-view
+    ///       groups: [viewers]
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/ops
-    ///     username: ops
-    ///     groups: [ops-admins, viewers]
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/ops
+    ///       username: ops
+    ///       groups: [ops-admins, viewers]
     /// ```
     ///
     /// ## References

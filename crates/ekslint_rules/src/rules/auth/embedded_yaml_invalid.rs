@@ -27,6 +27,11 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
     /// data:
     ///   mapRoles: |
     ///     - groups:
@@ -38,6 +43,11 @@ declare_rule! {
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
     /// data:
     ///   mapRoles: |
     ///     - rolearn: arn:aws:iam::111122223333:role/hybrid-nodes

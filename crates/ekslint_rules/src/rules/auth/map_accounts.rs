@@ -25,14 +25,26 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// mapAccounts: |
-    ///   - 012345670123
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapAccounts: |
+    ///     - 012345670123
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// mapAccounts: |
-    ///   - "012345670123"
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapAccounts: |
+    ///     - "012345670123"
     /// ```
     ///
     /// ## Fix safety

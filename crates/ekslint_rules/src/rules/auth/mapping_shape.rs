@@ -29,19 +29,31 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// mapRoles: |
-    ///   - role_arn: arn:aws:iam::111122223333:role/admins
-    ///     username: admin
-    ///     groups: system:masters
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - role_arn: arn:aws:iam::111122223333:role/admins
+    ///       username: admin
+    ///       groups: cluster-admins
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/admins
-    ///     username: admin
-    ///     groups:
-    ///       - cluster-admins
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/admins
+    ///       username: admin
+    ///       groups:
+    ///         - cluster-admins
     /// ```
     ///
     /// ## References

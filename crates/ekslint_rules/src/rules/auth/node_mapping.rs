@@ -28,21 +28,33 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/eks-nodes
-    ///     username: system:node:{{EC2PrivateDNSName}}
-    ///     groups:
-    ///       - system:nodes
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/eks-nodes
+    ///       username: system:node:{{EC2PrivateDNSName}}
+    ///       groups:
+    ///         - system:nodes
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/eks-nodes
-    ///     username: system:node:{{EC2PrivateDNSName}}
-    ///     groups:
-    ///       - system:bootstrappers
-    ///       - system:nodes
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/eks-nodes
+    ///       username: system:node:{{EC2PrivateDNSName}}
+    ///       groups:
+    ///         - system:bootstrappers
+    ///         - system:nodes
     /// ```
     ///
     /// ## References

@@ -26,16 +26,32 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/developers
-    ///     username: "developer:{{ SessionName }}"
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/developers
+    ///       username: "developer:{{ SessionName }}"
+    ///       groups:
+    ///         - developers
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/developers
-    ///     username: "developer:{{SessionName}}"
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/developers
+    ///       username: "developer:{{SessionName}}"
+    ///       groups:
+    ///         - developers
     /// ```
     ///
     /// ## Fix safety

@@ -18,23 +18,35 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/eks-windows-nodes
-    ///     username: system:node:{{EC2PrivateDNSName}}
-    ///     groups:
-    ///       - system:bootstrappers
-    ///       - system:nodes
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/eks-windows-nodes
+    ///       username: system:node:{{EC2PrivateDNSName}}
+    ///       groups:
+    ///         - system:bootstrappers
+    ///         - system:nodes
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/eks-windows-nodes
-    ///     username: system:node:{{EC2PrivateDNSName}}
-    ///     groups:
-    ///       - system:bootstrappers
-    ///       - system:nodes
-    ///       - eks:kube-proxy-windows
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/eks-windows-nodes
+    ///       username: system:node:{{EC2PrivateDNSName}}
+    ///       groups:
+    ///         - system:bootstrappers
+    ///         - system:nodes
+    ///         - eks:kube-proxy-windows
     /// ```
     ///
     /// ## References

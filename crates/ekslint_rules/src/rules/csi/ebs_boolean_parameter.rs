@@ -28,6 +28,7 @@ declare_rule! {
     /// metadata:
     ///   name: encrypted-gp3
     /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
     /// parameters:
     ///   encrypted: "True"
     /// ```
@@ -39,6 +40,7 @@ declare_rule! {
     /// metadata:
     ///   name: encrypted-gp3
     /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
     /// parameters:
     ///   encrypted: "true"
     /// ```

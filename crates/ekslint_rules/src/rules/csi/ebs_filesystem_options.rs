@@ -29,6 +29,7 @@ declare_rule! {
     /// metadata:
     ///   name: xfs-tuned
     /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
     /// parameters:
     ///   csi.storage.k8s.io/fstype: xfs
     ///   numberOfInodes: "1000000"
@@ -42,6 +43,7 @@ declare_rule! {
     /// metadata:
     ///   name: ext4-tuned
     /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
     /// parameters:
     ///   csi.storage.k8s.io/fstype: ext4
     ///   numberOfInodes: "1000000"

@@ -33,6 +33,7 @@ declare_rule! {
     /// metadata:
     ///   name: gp3-slow
     /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
     /// parameters:
     ///   type: gp3
     ///   iops: "1000"
@@ -47,6 +48,7 @@ declare_rule! {
     /// metadata:
     ///   name: gp3
     /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
     /// parameters:
     ///   type: gp3
     ///   iops: "3000"

@@ -29,6 +29,7 @@ declare_rule! {
     /// metadata:
     ///   name: fast
     /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
     /// parameters:
     ///   type: IO2
     ///   throughput: "500"
@@ -41,6 +42,7 @@ declare_rule! {
     /// metadata:
     ///   name: fast
     /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
     /// parameters:
     ///   type: io2
     ///   iopsPerGB: "100"

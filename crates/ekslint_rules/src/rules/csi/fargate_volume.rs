@@ -21,6 +21,24 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: storage.k8s.io/v1
+    /// kind: StorageClass
+    /// metadata:
+    ///   name: ebs-gp3
+    /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
+    /// ---
+    /// apiVersion: v1
+    /// kind: PersistentVolumeClaim
+    /// metadata:
+    ///   name: data
+    /// spec:
+    ///   storageClassName: ebs-gp3
+    ///   accessModes: [ReadWriteOnce]
+    ///   resources:
+    ///     requests:
+    ///       storage: 10Gi
+    /// ---
     /// apiVersion: apps/v1
     /// kind: Deployment
     /// metadata:
@@ -37,15 +55,68 @@ declare_rule! {
     ///       containers:
     ///         - name: app
     ///           image: public.ecr.aws/amazonlinux/amazonlinux
+    ///           volumeMounts:
+    ///             - name: data
+    ///               mountPath: /data
     ///       volumes:
     ///         - name: data
     ///           persistentVolumeClaim:
-    ///             claimName: data   # a claim of an ebs.csi.aws.com class
+    ///             claimName: data
     /// ```
     ///
     /// ## Use instead
     /// A statically provisioned EFS volume: a PersistentVolume with `csi.driver: efs.csi.aws.com`
     /// and `volumeHandle: fs-…`, and a claim with `storageClassName: ""` bound to it.
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: PersistentVolume
+    /// metadata:
+    ///   name: data
+    /// spec:
+    ///   capacity:
+    ///     storage: 10Gi
+    ///   accessModes: [ReadWriteMany]
+    ///   storageClassName: ""
+    ///   csi:
+    ///     driver: efs.csi.aws.com
+    ///     volumeHandle: fs-92107410
+    /// ---
+    /// apiVersion: v1
+    /// kind: PersistentVolumeClaim
+    /// metadata:
+    ///   name: data
+    /// spec:
+    ///   storageClassName: ""
+    ///   volumeName: data
+    ///   accessModes: [ReadWriteMany]
+    ///   resources:
+    ///     requests:
+    ///       storage: 10Gi
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: app
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: app}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: app}
+    ///     spec:
+    ///       nodeSelector:
+    ///         eks.amazonaws.com/compute-type: fargate
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/amazonlinux/amazonlinux
+    ///           volumeMounts:
+    ///             - name: data
+    ///               mountPath: /data
+    ///       volumes:
+    ///         - name: data
+    ///           persistentVolumeClaim:
+    ///             claimName: data
+    /// ```
     ///
     /// ## References
     /// - Fargate considerations: <https://docs.aws.amazon.com/eks/latest/userguide/fargate.html>

@@ -21,19 +21,62 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// containers:
-    ///   - name: app
-    ///     env:
-    ///       - name: AWS_ACCESS_KEY_ID
-    ///         valueFrom:
-    ///           secretKeyRef: {name: aws, key: id}
+    /// apiVersion: v1
+    /// kind: ServiceAccount
+    /// metadata:
+    ///   name: s3-reader
+    ///   annotations:
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
+    ///           env:
+    ///             - name: AWS_ACCESS_KEY_ID
+    ///               valueFrom:
+    ///                 secretKeyRef: {name: aws, key: id}
+    ///             - name: AWS_SECRET_ACCESS_KEY
+    ///               valueFrom:
+    ///                 secretKeyRef: {name: aws, key: secret}
     /// ```
     ///
     /// ## Use instead
     /// Delete the keys (and the Secret); the ServiceAccount's role provides the credentials.
     /// ```yaml
-    /// containers:
-    ///   - name: app
+    /// apiVersion: v1
+    /// kind: ServiceAccount
+    /// metadata:
+    ///   name: s3-reader
+    ///   annotations:
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
     /// ```
     ///
     /// ## References

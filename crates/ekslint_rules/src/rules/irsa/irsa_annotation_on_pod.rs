@@ -21,17 +21,28 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ServiceAccount
+    /// metadata:
+    ///   name: s3-reader
+    /// ---
     /// apiVersion: apps/v1
     /// kind: Deployment
     /// metadata:
     ///   name: reader
     /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
     ///   template:
     ///     metadata:
+    ///       labels: {app: reader}
     ///       annotations:
     ///         eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
     ///     spec:
-    ///       serviceAccountName: reader
+    ///       serviceAccountName: s3-reader
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
     /// ```
     ///
     /// ## Use instead
@@ -39,9 +50,25 @@ declare_rule! {
     /// apiVersion: v1
     /// kind: ServiceAccount
     /// metadata:
-    ///   name: reader
+    ///   name: s3-reader
     ///   annotations:
     ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
     /// ```
     ///
     /// ## References

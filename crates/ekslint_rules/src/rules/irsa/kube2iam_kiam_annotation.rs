@@ -25,11 +25,22 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
     /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
     ///   template:
     ///     metadata:
+    ///       labels: {app: reader}
     ///       annotations:
     ///         iam.amazonaws.com/role: arn:aws:iam::111122223333:role/s3-reader
+    ///     spec:
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
     /// ```
     ///
     /// ## Use instead
@@ -40,6 +51,22 @@ declare_rule! {
     ///   name: s3-reader
     ///   annotations:
     ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
     /// ```
     ///
     /// ## References

@@ -36,9 +36,16 @@ declare_rule! {
     ///   name: reader
     ///   namespace: apps
     /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
     ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
     ///     spec:
-    ///       serviceAccountName: s3-reader   # no ServiceAccount apps/s3-reader anywhere
+    ///       serviceAccountName: s3-reader
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
     /// ```
     ///
     /// ## Use instead
@@ -50,6 +57,23 @@ declare_rule! {
     ///   namespace: apps
     ///   annotations:
     ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    ///   namespace: apps
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
     /// ```
     ///
     /// ## References

@@ -20,15 +20,59 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// securityContext:
-    ///   runAsNonRoot: true
+    /// apiVersion: v1
+    /// kind: ServiceAccount
+    /// metadata:
+    ///   name: s3-reader
+    ///   annotations:
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       securityContext:
+    ///         runAsNonRoot: true
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// securityContext:
-    ///   runAsNonRoot: true
-    ///   fsGroup: 65534
+    /// apiVersion: v1
+    /// kind: ServiceAccount
+    /// metadata:
+    ///   name: s3-reader
+    ///   annotations:
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       securityContext:
+    ///         runAsNonRoot: true
+    ///         fsGroup: 65534
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
     /// ```
     ///
     /// ## References

@@ -26,23 +26,73 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// volumes:
-    ///   - name: aws-iam-token
-    ///     hostPath:
-    ///       path: /etc/aws/token
+    /// apiVersion: v1
+    /// kind: ServiceAccount
+    /// metadata:
+    ///   name: s3-reader
+    ///   annotations:
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
+    ///           volumeMounts:
+    ///             - name: aws-iam-token
+    ///               mountPath: /var/run/secrets/eks.amazonaws.com/serviceaccount
+    ///       volumes:
+    ///         - name: aws-iam-token
+    ///           hostPath:
+    ///             path: /etc/aws/token
     /// ```
     ///
     /// ## Use instead
     /// Leave the volume out and let the webhook add it, or project the token yourself:
     /// ```yaml
-    /// volumes:
-    ///   - name: aws-iam-token
-    ///     projected:
-    ///       sources:
-    ///         - serviceAccountToken:
-    ///             audience: sts.amazonaws.com
-    ///             expirationSeconds: 86400
-    ///             path: token
+    /// apiVersion: v1
+    /// kind: ServiceAccount
+    /// metadata:
+    ///   name: s3-reader
+    ///   annotations:
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
+    ///           volumeMounts:
+    ///             - name: aws-iam-token
+    ///               mountPath: /var/run/secrets/eks.amazonaws.com/serviceaccount
+    ///       volumes:
+    ///         - name: aws-iam-token
+    ///           projected:
+    ///             sources:
+    ///               - serviceAccountToken:
+    ///                   audience: sts.amazonaws.com
+    ///                   expirationSeconds: 86400
+    ///                   path: token
     /// ```
     ///
     /// ## References

@@ -24,16 +24,23 @@ declare_rule! {
     /// `aws.account-ids`.
     ///
     /// ## Example
+    /// Example needs: `.ekslint.yaml` with `aws: {account-ids: ["444455556666"], region: cn-north-1}`
+    ///
     /// ```yaml
-    /// # .ekslint.yaml: aws: {account-ids: ["444455556666"], region: cn-north-1}
+    /// apiVersion: v1
+    /// kind: ServiceAccount
     /// metadata:
+    ///   name: s3-reader
     ///   annotations:
     ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ServiceAccount
     /// metadata:
+    ///   name: s3-reader
     ///   annotations:
     ///     eks.amazonaws.com/role-arn: arn:aws-cn:iam::444455556666:role/s3-reader
     /// ```

@@ -29,7 +29,7 @@ declare_rule! {
     /// apiVersion: v1
     /// kind: ServiceAccount
     /// metadata:
-    ///   name: reader
+    ///   name: s3-reader
     ///   namespace: apps
     ///   annotations:
     ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
@@ -40,19 +40,43 @@ declare_rule! {
     ///   name: reader
     ///   namespace: apps
     /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
     ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
     ///     spec:
     ///       containers:
     ///         - name: app
-    ///           image: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ServiceAccount
+    /// metadata:
+    ///   name: s3-reader
+    ///   namespace: apps
+    ///   annotations:
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    ///   namespace: apps
     /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
     ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
     ///     spec:
-    ///       serviceAccountName: reader
+    ///       serviceAccountName: s3-reader
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
     /// ```
     ///
     /// ## References

@@ -17,16 +17,68 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ServiceAccount
     /// metadata:
+    ///   name: s3-reader
     ///   annotations:
-    ///     eks.amazonaws.com/skip-containers: "init-first, sidecar"
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///       annotations:
+    ///         eks.amazonaws.com/skip-containers: "init-first, sidecar"
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       initContainers:
+    ///         - name: init-first
+    ///           image: busybox
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
+    ///         - name: sidecar
+    ///           image: envoyproxy/envoy
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ServiceAccount
     /// metadata:
+    ///   name: s3-reader
     ///   annotations:
-    ///     eks.amazonaws.com/skip-containers: "init-first,sidecar"
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///       annotations:
+    ///         eks.amazonaws.com/skip-containers: "init-first,sidecar"
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       initContainers:
+    ///         - name: init-first
+    ///           image: busybox
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
+    ///         - name: sidecar
+    ///           image: envoyproxy/envoy
     /// ```
     ///
     /// ## References

@@ -19,13 +19,27 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// env:
-    ///   - name: AWS_ACCESS_KEY_ID
-    ///     valueFrom:
-    ///       secretKeyRef: {name: aws-creds, key: access-key-id}
-    ///   - name: AWS_SECRET_ACCESS_KEY
-    ///     valueFrom:
-    ///       secretKeyRef: {name: aws-creds, key: secret-access-key}
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///     spec:
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
+    ///           env:
+    ///             - name: AWS_ACCESS_KEY_ID
+    ///               valueFrom:
+    ///                 secretKeyRef: {name: aws-creds, key: access-key-id}
+    ///             - name: AWS_SECRET_ACCESS_KEY
+    ///               valueFrom:
+    ///                 secretKeyRef: {name: aws-creds, key: secret-access-key}
     /// ```
     ///
     /// ## Use instead
@@ -33,9 +47,25 @@ declare_rule! {
     /// apiVersion: v1
     /// kind: ServiceAccount
     /// metadata:
-    ///   name: app
+    ///   name: s3-reader
     ///   annotations:
-    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
     /// ```
     ///
     /// ## References

@@ -27,7 +27,10 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ServiceAccount
     /// metadata:
+    ///   name: s3-reader
     ///   annotations:
     ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
     ///     eks.amazonaws.com/sts-regional-endpoints: "yes"
@@ -35,7 +38,10 @@ declare_rule! {
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ServiceAccount
     /// metadata:
+    ///   name: s3-reader
     ///   annotations:
     ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
     ///     eks.amazonaws.com/sts-regional-endpoints: "true"

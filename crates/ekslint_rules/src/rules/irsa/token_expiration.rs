@@ -23,15 +23,23 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ServiceAccount
     /// metadata:
+    ///   name: s3-reader
     ///   annotations:
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
     ///     eks.amazonaws.com/token-expiration: "1h"
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ServiceAccount
     /// metadata:
+    ///   name: s3-reader
     ///   annotations:
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
     ///     eks.amazonaws.com/token-expiration: "3600"
     /// ```
     ///

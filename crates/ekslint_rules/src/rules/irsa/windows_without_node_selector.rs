@@ -21,18 +21,62 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// affinity:
-    ///   nodeAffinity:
-    ///     requiredDuringSchedulingIgnoredDuringExecution:
-    ///       nodeSelectorTerms:
-    ///         - matchExpressions:
-    ///             - {key: kubernetes.io/os, operator: In, values: [windows]}
+    /// apiVersion: v1
+    /// kind: ServiceAccount
+    /// metadata:
+    ///   name: s3-reader
+    ///   annotations:
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       affinity:
+    ///         nodeAffinity:
+    ///           requiredDuringSchedulingIgnoredDuringExecution:
+    ///             nodeSelectorTerms:
+    ///               - matchExpressions:
+    ///                   - {key: kubernetes.io/os, operator: In, values: [windows]}
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// nodeSelector:
-    ///   kubernetes.io/os: windows
+    /// apiVersion: v1
+    /// kind: ServiceAccount
+    /// metadata:
+    ///   name: s3-reader
+    ///   annotations:
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       nodeSelector:
+    ///         kubernetes.io/os: windows
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
     /// ```
     ///
     /// ## References

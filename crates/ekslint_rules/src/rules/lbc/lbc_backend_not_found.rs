@@ -19,23 +19,42 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// # service.yaml
     /// apiVersion: v1
     /// kind: Service
-    /// metadata: {name: web}
+    /// metadata:
+    ///   name: web
     /// spec:
     ///   type: NodePort
+    ///   selector: {app: web}
     ///   ports: [{name: http, port: 80, targetPort: 8080}]
     /// ---
-    /// # ingress.yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: web
     /// spec:
+    ///   ingressClassName: alb
     ///   defaultBackend:
     ///     service: {name: web, port: {number: 8080}}
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
     /// spec:
+    ///   type: NodePort
+    ///   selector: {app: web}
+    ///   ports: [{name: http, port: 80, targetPort: 8080}]
+    /// ---
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   ingressClassName: alb
     ///   defaultBackend:
     ///     service: {name: web, port: {number: 80}}
     /// ```

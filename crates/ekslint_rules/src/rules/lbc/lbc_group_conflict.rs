@@ -24,22 +24,82 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// # team-a/ingress.yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
     /// metadata:
+    ///   name: team-a
+    ///   namespace: team-a
     ///   annotations:
     ///     alb.ingress.kubernetes.io/group.name: shared
     ///     alb.ingress.kubernetes.io/scheme: internet-facing
+    /// spec:
+    ///   ingressClassName: alb
+    ///   rules:
+    ///     - http:
+    ///         paths:
+    ///           - path: /team-a
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service: {name: team-a, port: {number: 80}}
     /// ---
-    /// # team-b/ingress.yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
     /// metadata:
+    ///   name: team-b
+    ///   namespace: team-b
     ///   annotations:
     ///     alb.ingress.kubernetes.io/group.name: shared
     ///     alb.ingress.kubernetes.io/scheme: internal
+    /// spec:
+    ///   ingressClassName: alb
+    ///   rules:
+    ///     - http:
+    ///         paths:
+    ///           - path: /team-b
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service: {name: team-b, port: {number: 80}}
     /// ```
     ///
     /// ## Use instead
     /// Set the value once, on one member, or the same value on every member (or move the
     /// settings to an IngressClassParams).
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: team-a
+    ///   namespace: team-a
+    ///   annotations:
+    ///     alb.ingress.kubernetes.io/group.name: shared
+    ///     alb.ingress.kubernetes.io/scheme: internet-facing
+    /// spec:
+    ///   ingressClassName: alb
+    ///   rules:
+    ///     - http:
+    ///         paths:
+    ///           - path: /team-a
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service: {name: team-a, port: {number: 80}}
+    /// ---
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: team-b
+    ///   namespace: team-b
+    ///   annotations:
+    ///     alb.ingress.kubernetes.io/group.name: shared
+    /// spec:
+    ///   ingressClassName: alb
+    ///   rules:
+    ///     - http:
+    ///         paths:
+    ///           - path: /team-b
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service: {name: team-b, port: {number: 80}}
+    /// ```
     ///
     /// ## References
     /// - IngressGroup: <https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/docs/guide/ingress/annotations.md#ingressgroup>

@@ -21,18 +21,42 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
     /// metadata:
+    ///   name: web
     ///   annotations:
     ///     alb.ingress.kubernetes.io/group.name: Shared_Web
     ///     alb.ingress.kubernetes.io/group.order: "2000"
+    /// spec:
+    ///   ingressClassName: alb
+    ///   rules:
+    ///     - http:
+    ///         paths:
+    ///           - path: /
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service: {name: web, port: {number: 80}}
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
     /// metadata:
+    ///   name: web
     ///   annotations:
     ///     alb.ingress.kubernetes.io/group.name: shared-web
     ///     alb.ingress.kubernetes.io/group.order: "200"
+    /// spec:
+    ///   ingressClassName: alb
+    ///   rules:
+    ///     - http:
+    ///         paths:
+    ///           - path: /
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service: {name: web, port: {number: 80}}
     /// ```
     ///
     /// ## References

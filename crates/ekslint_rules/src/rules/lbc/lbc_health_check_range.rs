@@ -24,20 +24,44 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
     /// metadata:
+    ///   name: web
     ///   annotations:
     ///     alb.ingress.kubernetes.io/healthcheck-interval-seconds: "10"
     ///     alb.ingress.kubernetes.io/healthcheck-timeout-seconds: "10"
     ///     alb.ingress.kubernetes.io/healthy-threshold-count: "1"
+    /// spec:
+    ///   ingressClassName: alb
+    ///   rules:
+    ///     - http:
+    ///         paths:
+    ///           - path: /
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service: {name: web, port: {number: 80}}
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
     /// metadata:
+    ///   name: web
     ///   annotations:
     ///     alb.ingress.kubernetes.io/healthcheck-interval-seconds: "10"
     ///     alb.ingress.kubernetes.io/healthcheck-timeout-seconds: "5"
     ///     alb.ingress.kubernetes.io/healthy-threshold-count: "2"
+    /// spec:
+    ///   ingressClassName: alb
+    ///   rules:
+    ///     - http:
+    ///         paths:
+    ///           - path: /
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service: {name: web, port: {number: 80}}
     /// ```
     ///
     /// ## References

@@ -22,6 +22,13 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: elbv2.k8s.aws/v1beta1
+    /// kind: IngressClassParams
+    /// metadata:
+    ///   name: alb-internal
+    /// spec:
+    ///   scheme: internal
+    /// ---
     /// apiVersion: networking.k8s.io/v1
     /// kind: IngressClass
     /// metadata:
@@ -42,6 +49,17 @@ declare_rule! {
     ///   name: alb-params
     /// spec:
     ///   scheme: internal
+    /// ---
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: IngressClass
+    /// metadata:
+    ///   name: alb
+    /// spec:
+    ///   controller: ingress.k8s.aws/alb
+    ///   parameters:
+    ///     apiGroup: elbv2.k8s.aws
+    ///     kind: IngressClassParams
+    ///     name: alb-params
     /// ```
     ///
     /// ## References

@@ -10,8 +10,8 @@ declare_rule! {
     /// ## What it does
     /// Reports instance targets in front of a `ClusterIP` Service:
     /// - an Ingress backend whose Service (in the input, same namespace) has type `ClusterIP`
-    ///   (or no type) while the effective target type is `instance`: the Service's
-    ///   IngressClassParams `targetType`, else the Service's `alb.ingress.kubernetes.io/target-type`,
+    ///   (or no type) while the effective target type is `instance`: the `targetType` of the
+    ///   Ingress class's IngressClassParams, else the Service's `alb.ingress.kubernetes.io/target-type`,
     ///   else the Ingress's, else the controller default `instance`;
     /// - a Service the controller reconciles as an NLB with instance targets whose type is
     ///   `ClusterIP`.
@@ -44,6 +44,14 @@ declare_rule! {
     ///
     /// ## Use instead
     /// ```yaml
+    /// # service.yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata: {name: web}
+    /// spec:
+    ///   ports: [{port: 80, targetPort: 8080}]
+    /// ---
+    /// # ingress.yaml
     /// apiVersion: networking.k8s.io/v1
     /// kind: Ingress
     /// metadata:

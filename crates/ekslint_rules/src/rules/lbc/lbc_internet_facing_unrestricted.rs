@@ -29,17 +29,41 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
     /// metadata:
+    ///   name: web
     ///   annotations:
     ///     alb.ingress.kubernetes.io/scheme: internet-facing
+    /// spec:
+    ///   ingressClassName: alb
+    ///   rules:
+    ///     - http:
+    ///         paths:
+    ///           - path: /
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service: {name: web, port: {number: 80}}
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
     /// metadata:
+    ///   name: web
     ///   annotations:
     ///     alb.ingress.kubernetes.io/scheme: internet-facing
     ///     alb.ingress.kubernetes.io/inbound-cidrs: 203.0.113.0/24
+    /// spec:
+    ///   ingressClassName: alb
+    ///   rules:
+    ///     - http:
+    ///         paths:
+    ///           - path: /
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service: {name: web, port: {number: 80}}
     /// ```
     /// (or `inbound-cidrs: 0.0.0.0/0` when the endpoint is meant to be public).
     ///

@@ -22,16 +22,44 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
     /// metadata:
+    ///   name: web
     ///   annotations:
+    ///     alb.ingress.kubernetes.io/listen-ports: '[{"HTTPS": 443}]'
+    ///     alb.ingress.kubernetes.io/certificate-arn: arn:aws:acm:us-east-1:111122223333:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0
     ///     alb.ingress.kubernetes.io/ssl-policy: ELBSecurityPolicy-TLS13-1-2-2021
+    /// spec:
+    ///   ingressClassName: alb
+    ///   rules:
+    ///     - http:
+    ///         paths:
+    ///           - path: /
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service: {name: web, port: {number: 80}}
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
     /// metadata:
+    ///   name: web
     ///   annotations:
+    ///     alb.ingress.kubernetes.io/listen-ports: '[{"HTTPS": 443}]'
+    ///     alb.ingress.kubernetes.io/certificate-arn: arn:aws:acm:us-east-1:111122223333:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0
     ///     alb.ingress.kubernetes.io/ssl-policy: ELBSecurityPolicy-TLS13-1-2-2021-06
+    /// spec:
+    ///   ingressClassName: alb
+    ///   rules:
+    ///     - http:
+    ///         paths:
+    ///           - path: /
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service: {name: web, port: {number: 80}}
     /// ```
     ///
     /// ## References

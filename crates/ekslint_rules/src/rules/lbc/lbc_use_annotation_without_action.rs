@@ -18,10 +18,14 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
     /// metadata:
+    ///   name: web
     ///   annotations:
     ///     alb.ingress.kubernetes.io/actions.ssl-redirect: '{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}'
     /// spec:
+    ///   ingressClassName: alb
     ///   rules:
     ///     - http:
     ///         paths:
@@ -33,10 +37,14 @@ declare_rule! {
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
     /// metadata:
+    ///   name: web
     ///   annotations:
     ///     alb.ingress.kubernetes.io/actions.redirect-to-https: '{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}'
     /// spec:
+    ///   ingressClassName: alb
     ///   rules:
     ///     - http:
     ///         paths:

@@ -19,7 +19,12 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: web
     /// spec:
+    ///   ingressClassName: alb
     ///   rules:
     ///     - http:
     ///         paths:
@@ -31,7 +36,12 @@ declare_rule! {
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: web
     /// spec:
+    ///   ingressClassName: alb
     ///   rules:
     ///     - http:
     ///         paths:

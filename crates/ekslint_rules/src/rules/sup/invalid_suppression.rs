@@ -16,11 +16,25 @@ declare_rule! {
     /// ## Example
     /// ```yaml
     /// apiVersion: extensions/v1beta1 # ekslint: ignore[API01]
+    /// kind: Ingress
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   backend:
+    ///     serviceName: web
+    ///     servicePort: 80
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
     /// apiVersion: extensions/v1beta1 # ekslint: ignore[API001] removed in the platform repo next sprint
+    /// kind: Ingress
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   backend:
+    ///     serviceName: web
+    ///     servicePort: 80
     /// ```
     pub struct InvalidSuppression {
         code: "SUP002",

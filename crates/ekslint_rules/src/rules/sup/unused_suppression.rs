@@ -8,15 +8,37 @@ use crate::rule::Rule;
 declare_rule! {
     /// ## What it does
     /// Reports a suppression (`# ekslint: ignore[CODE]`, `# ekslint: ignore-file[CODE]` or the
-    /// `ekslint.io/ignore` annotation) that suppressed nothing.
+    /// `ekslint.io/ignore` annotation) that suppressed nothing. A suppression is judged only when
+    /// its rule ran on that file: with `--select SUP001` alone, an `ignore[API001]` is not reported.
     ///
     /// ## Why is this bad?
     /// A stale suppression hides the next real finding of that rule at that place, and tells
     /// readers a problem exists where none does. Remove it.
     ///
     /// ## Example
+    /// Example needs: `--select SUP001,API001`
+    ///
     /// ```yaml
-    /// apiVersion: apps/v1 # ekslint: ignore[API001] nothing to ignore here
+    /// apiVersion: networking.k8s.io/v1 # ekslint: ignore[API001] moved to v1 next sprint
+    /// kind: Ingress
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   ingressClassName: alb
+    ///   defaultBackend:
+    ///     service: {name: web, port: {number: 80}}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   ingressClassName: alb
+    ///   defaultBackend:
+    ///     service: {name: web, port: {number: 80}}
     /// ```
     pub struct UnusedSuppression {
         code: "SUP001",

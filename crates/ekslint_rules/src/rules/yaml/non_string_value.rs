@@ -21,16 +21,30 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
     /// metadata:
+    ///   name: web
     ///   annotations:
     ///     service.beta.kubernetes.io/aws-load-balancer-internal: yes
+    /// spec:
+    ///   type: LoadBalancer
+    ///   selector: {app: web}
+    ///   ports: [{port: 80, targetPort: 8080}]
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
     /// metadata:
+    ///   name: web
     ///   annotations:
     ///     service.beta.kubernetes.io/aws-load-balancer-internal: "true"
+    /// spec:
+    ///   type: LoadBalancer
+    ///   selector: {app: web}
+    ///   ports: [{port: 80, targetPort: 8080}]
     /// ```
     ///
     /// ## Fix safety

@@ -169,7 +169,7 @@ fn check_value(ctx: &mut FileCtx<'_>, tree: &Tree, node: NodeId, what: &str) {
     let meaning = match &resolved {
         Resolved::Bool(b) => format!("the boolean `{b}`"),
         Resolved::Int(i) if yaml11_surprise(text) => format!("the number {i}"),
-        _ => format!("a {noun}"),
+        _ => format!("{} {noun}", article(noun)),
     };
     let why = if yaml11_surprise(text) {
         " (YAML 1.1, which Kubernetes uses)"

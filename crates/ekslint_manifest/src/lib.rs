@@ -5,6 +5,7 @@
 
 mod json;
 pub mod object;
+pub mod pod;
 pub mod span;
 pub mod tree;
 mod yaml;

@@ -58,6 +58,9 @@ pub struct Config {
     pub aws: AwsTarget,
     /// Resource limits (`limits:`), already validated.
     pub limits: Option<ekslint_manifest::Limits>,
+    /// ServiceAccounts that another tool creates (eksctl, Terraform, a platform team's
+    /// repository): `name` or `namespace/name`, either part `*` (`external-service-accounts`).
+    pub external_service_accounts: Vec<Spanned<String>>,
 }
 
 /// The AWS account(s), partition and region the manifests are moving to: `aws:` in the config.
@@ -83,6 +86,7 @@ const KEYS: &[&str] = &[
     "severity",
     "per-file-ignores",
     "fail-on",
+    "external-service-accounts",
 ];
 
 /// `.ekslint.yaml` in `start` or the nearest parent directory.
@@ -160,6 +164,26 @@ pub fn parse(path: &str, text: &str, dir: PathBuf) -> Result<Config, ConfigError
                 config.fail_on = Some(parse_severity(&s, &src)?);
             }
             "aws" => config.aws = parse_aws(tree, v, &src)?,
+            "external-service-accounts" => {
+                let list = string_list(tree, v, &src, "external-service-accounts")?;
+                for s in &list {
+                    let ok = match s.value.split_once('/') {
+                        Some((ns, name)) => {
+                            !ns.is_empty() && !name.is_empty() && !name.contains('/')
+                        }
+                        None => !s.value.is_empty(),
+                    };
+                    if !ok {
+                        return Err(ConfigError::at(
+                            &src,
+                            s.span,
+                            format!("`{}` is not a ServiceAccount", s.value),
+                        )
+                        .help("write `name` (any namespace) or `namespace/name`; either part may be `*`"));
+                    }
+                }
+                config.external_service_accounts = list;
+            }
             "limits" => {
                 let Some(map) = tree.entries(v) else {
                     return Err(ConfigError::at(

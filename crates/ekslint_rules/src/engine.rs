@@ -213,6 +213,8 @@ pub fn finish_collected(
         mut stats,
         mut texts,
     } = collected;
+    let mut index = index;
+    index.settle();
     let set_findings = run_set_rules(&index, settings);
     drop(index);
     // Route set findings to their file, honouring per-file ignores; findings on context files
@@ -262,9 +264,12 @@ pub fn finish_collected(
             run_suppression_rules(file, &unused, &enabled, settings, &mut findings);
         }
     }
-    // One place applies severity overrides, to every finding (suppression findings included).
+    // One place applies the config's severity overrides, to every finding (suppression
+    // findings included); a finding keeps the severity its rule gave it otherwise.
     for f in &mut findings {
-        f.severity = settings.severity_of(f.rule);
+        if let Some(s) = settings.severity_override(f.rule) {
+            f.severity = s;
+        }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());

@@ -36,14 +36,189 @@ pub trait Facts: Default + Send + std::fmt::Debug {
     fn collect(&mut self, file: &ParsedFile, obj: &ekslint_manifest::Object);
     /// Move everything from `other` into `self` (merging the per-file results).
     fn append(&mut self, other: &mut Self);
+    /// Once every file is merged: give each [`Namespace`] the namespace of the kustomization
+    /// that lists its file.
+    fn settle(&mut self, _namespaces: &NamespaceMap) {}
 }
 
-/// The namespace an object lives in: its own, or `default` (what `kubectl apply` does without
-/// `-n`). Cluster-scoped kinds are never asked.
-pub fn namespace_or_default(ns: Option<&str>) -> &str {
-    match ns {
-        Some(n) if !n.is_empty() => n,
-        _ => "default",
+/// The namespace an object lands in, as far as the input tells: its `metadata.namespace`, or the
+/// `namespace:` of the kustomization.yaml that lists its file (which Kustomize applies over the
+/// object's own), or, when neither says, the one the deploy tool sets (`kubectl apply -n`, Helm,
+/// Argo CD, Flux). A namespace set at deploy time matches any namespace: the linter cannot tell
+/// which it will be, and saying "missing from `default`" would be a guess.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Namespace(Option<Box<str>>);
+
+impl Namespace {
+    /// From `metadata.namespace` (an empty string counts as unset).
+    pub fn of(ns: Option<&str>) -> Namespace {
+        Namespace(ns.filter(|n| !n.is_empty()).map(Into::into))
+    }
+
+    /// A namespace the input names.
+    pub fn known(ns: &str) -> Namespace {
+        Namespace(Some(ns.into()))
+    }
+
+    /// The name, when the input says it.
+    pub fn name(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+
+    /// Set by the deploy tool: matches any namespace.
+    pub fn at_deploy_time(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// Can two objects be in the same namespace?
+    pub fn may_equal(&self, other: &Namespace) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        }
+    }
+
+    /// `` `namespace/name` ``, or `` `name` `` when the namespace is set at deploy time.
+    pub fn qualify(&self, name: &str) -> String {
+        match &self.0 {
+            Some(n) => format!("`{n}/{name}`"),
+            None => format!("`{name}`"),
+        }
+    }
+
+    /// Apply the kustomization namespace of the object's file, if any (several overlays that
+    /// put the file in different namespaces make it one set at deploy time).
+    pub fn settle(&mut self, file: &FileRef, map: &NamespaceMap) {
+        if let Some(ns) = map.namespace_of(&file.path) {
+            self.0 = ns.map(Into::into);
+        }
+    }
+}
+
+impl std::fmt::Display for Namespace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(n) => write!(f, "`{n}`"),
+            None => f.write_str("set at deploy time"),
+        }
+    }
+}
+
+/// A kustomization.yaml of the input: its directory, its `namespace:` and its `resources:`
+/// (files and directories, relative to the directory).
+#[derive(Clone, Debug, Default)]
+pub struct Kustomization {
+    pub dir: String,
+    pub namespace: Option<String>,
+    pub resources: Vec<String>,
+}
+
+impl Kustomization {
+    /// The kustomization of a file named `kustomization.yaml`, `kustomization.yml` or
+    /// `Kustomization`, read from its first document.
+    pub fn of_file(file: &ParsedFile) -> Option<Kustomization> {
+        let path = file.source.path.as_str();
+        let (dir, name) = path.rsplit_once(['/', '\\']).unwrap_or(("", path));
+        if !matches!(
+            name,
+            "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+        ) {
+            return None;
+        }
+        let tree = &file.tree;
+        let root = file.documents.first()?.root?;
+        let namespace = tree
+            .get(root, "namespace")
+            .and_then(|n| tree.as_str(n))
+            .filter(|n| !n.is_empty())
+            .map(str::to_string);
+        let resources = ["resources", "bases"]
+            .iter()
+            .filter_map(|k| tree.get(root, k))
+            .filter_map(|l| tree.items(l))
+            .flatten()
+            .filter_map(|&r| tree.as_str(r))
+            .filter(|r| !r.contains("://") && !r.starts_with("git@"))
+            .map(str::to_string)
+            .collect();
+        Some(Kustomization {
+            dir: dir.to_string(),
+            namespace,
+            resources,
+        })
+    }
+}
+
+/// Which files a kustomization with a `namespace:` lists (directly, or through a directory it
+/// lists), and that namespace. The outermost kustomization wins, as Kustomize applies the
+/// parent's namespace last: the one that lists the file through the widest entry (an overlay
+/// lists the base's directory; the base lists the file).
+#[derive(Clone, Debug, Default)]
+pub struct NamespaceMap {
+    /// (normalized resource path: a file or a directory, namespace).
+    entries: Vec<(String, String)>,
+}
+
+impl NamespaceMap {
+    pub fn new(kustomizations: &[Kustomization]) -> NamespaceMap {
+        let mut entries = Vec::new();
+        for k in kustomizations {
+            let Some(ns) = &k.namespace else { continue };
+            for r in &k.resources {
+                let joined = if k.dir.is_empty() {
+                    r.clone()
+                } else {
+                    format!("{}/{r}", k.dir)
+                };
+                entries.push((normalize(&joined), ns.clone()));
+            }
+        }
+        NamespaceMap { entries }
+    }
+
+    /// The namespace a kustomization gives the file at `path`: `None` when none lists it,
+    /// `Some(None)` when the outermost ones that list it disagree (overlays for several
+    /// namespaces).
+    pub fn namespace_of(&self, path: &str) -> Option<Option<&str>> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        let p = normalize(path);
+        let listing: Vec<&(String, String)> = self
+            .entries
+            .iter()
+            .filter(|(r, _)| {
+                p == *r
+                    || (p.len() > r.len()
+                        && p.starts_with(r.as_str())
+                        && p.as_bytes()[r.len()] == b'/')
+            })
+            .collect();
+        let widest = listing.iter().map(|(r, _)| r.len()).min()?;
+        let mut outer = listing.iter().filter(|(r, _)| r.len() == widest);
+        let first = &outer.next()?.1;
+        Some(outer.all(|(_, ns)| ns == first).then_some(first.as_str()))
+    }
+}
+
+/// A path with `.` and `a/..` steps removed and `\\` as `/`, without touching the disk.
+fn normalize(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let unified = path.replace('\\', "/");
+    for part in unified.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if out.last().is_some_and(|l| *l != "..") => {
+                out.pop();
+            }
+            _ => out.push(part),
+        }
+    }
+    let joined = out.join("/");
+    if unified.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
     }
 }
 
@@ -93,4 +268,58 @@ pub fn ns_key(namespace: &str, name: &str) -> String {
     k.push('\0');
     k.push_str(name);
     k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespaces_from_kustomizations() {
+        let ks = [
+            Kustomization {
+                dir: "repo/overlays/prod".into(),
+                namespace: Some("shop-prod".into()),
+                resources: vec!["../../base".into(), "extra.yaml".into()],
+            },
+            Kustomization {
+                dir: "repo/base".into(),
+                namespace: Some("shop".into()),
+                resources: vec!["deploy.yaml".into()],
+            },
+            Kustomization {
+                dir: "repo/other".into(),
+                namespace: None,
+                resources: vec!["x.yaml".into()],
+            },
+        ];
+        let map = NamespaceMap::new(&ks);
+        // The overlay (outermost) wins over the base's own namespace.
+        assert_eq!(
+            map.namespace_of("repo/base/deploy.yaml"),
+            Some(Some("shop-prod"))
+        );
+        assert_eq!(
+            map.namespace_of("./repo/overlays/prod/extra.yaml"),
+            Some(Some("shop-prod"))
+        );
+        assert_eq!(map.namespace_of("repo/basement/x.yaml"), None);
+        assert_eq!(map.namespace_of("repo/other/x.yaml"), None);
+        // A second overlay of the same base for another namespace: set at deploy time.
+        let mut two = ks.to_vec();
+        two.push(Kustomization {
+            dir: "repo/overlays/staging".into(),
+            namespace: Some("shop-staging".into()),
+            resources: vec!["../../base".into()],
+        });
+        assert_eq!(
+            NamespaceMap::new(&two).namespace_of("repo/base/deploy.yaml"),
+            Some(None)
+        );
+        assert_eq!(normalize("../a/./b/../c.yaml"), "../a/c.yaml");
+        let any = Namespace::of(None);
+        assert!(any.at_deploy_time() && any.may_equal(&Namespace::known("x")));
+        assert!(!Namespace::known("a").may_equal(&Namespace::known("b")));
+        assert_eq!(any.to_string(), "set at deploy time");
+    }
 }

@@ -35,6 +35,8 @@ pub struct Settings {
     pub limits: Limits,
     /// The AWS account(s), partition and region being migrated to (`aws:` in the config).
     pub aws: AwsTarget,
+    /// ServiceAccounts created outside the manifests (`external-service-accounts:`).
+    pub external_service_accounts: Vec<String>,
 }
 
 impl Settings {
@@ -48,6 +50,7 @@ impl Settings {
             base_dir: PathBuf::new(),
             limits: Limits::default(),
             aws: AwsTarget::default(),
+            external_service_accounts: Vec::new(),
         }
     }
 
@@ -120,6 +123,11 @@ impl Settings {
         }
         settings.base_dir = config.dir.clone();
         settings.aws = config.aws.clone();
+        settings.external_service_accounts = config
+            .external_service_accounts
+            .iter()
+            .map(|s| s.value.clone())
+            .collect();
         if let Some(l) = &config.limits {
             settings.limits = l.clone();
         }
@@ -130,6 +138,20 @@ impl Settings {
                 .map_err(|m| plain_err(format!("--limit {name}={value}: {m}")))?;
         }
         Ok(settings)
+    }
+
+    /// Is the ServiceAccount `name` in `namespace` (`None`: set at deploy time) declared as
+    /// created outside the manifests?
+    pub fn external_service_account(&self, namespace: Option<&str>, name: &str) -> bool {
+        self.external_service_accounts.iter().any(|e| {
+            let (ns, n) = e.split_once('/').unwrap_or(("*", e));
+            (n == "*" || n == name) && (ns == "*" || namespace.is_none_or(|x| x == ns))
+        })
+    }
+
+    /// The severity the config sets for a rule, if it sets one.
+    pub fn severity_override(&self, rule: &RuleInfo) -> Option<Severity> {
+        self.severity.get(rule.code).copied()
     }
 
     pub fn severity_of(&self, rule: &RuleInfo) -> Severity {

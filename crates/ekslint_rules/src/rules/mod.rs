@@ -11,7 +11,7 @@ pub mod yaml;
 use ekslint_manifest::ParsedFile;
 
 use crate::data::{TableCheck, table_check};
-use crate::index::Facts;
+use crate::index::{Facts, Kustomization, NamespaceMap};
 use crate::rule::Rule;
 
 /// Every rule ekslint has, in code order. Adding a rule means adding it here.
@@ -111,12 +111,15 @@ pub struct SetIndex {
     pub irsa: irsa::support::facts::IrsaFacts,
     pub lbc: lbc::support::facts::LbcFacts,
     pub csi: csi::support::facts::CsiFacts,
+    /// The kustomization.yaml files of the input: the namespaces they give the files they list.
+    pub kustomizations: Vec<Kustomization>,
 }
 
 impl SetIndex {
     /// The facts of one file.
     pub fn of_file(file: &ParsedFile) -> SetIndex {
         let mut index = SetIndex::default();
+        index.kustomizations.extend(Kustomization::of_file(file));
         let tree = &file.tree;
         for o in &file.objects {
             if o.kind_of == ekslint_manifest::ObjectKind::List {
@@ -137,6 +140,16 @@ impl SetIndex {
         self.irsa.append(&mut other.irsa);
         self.lbc.append(&mut other.lbc);
         self.csi.append(&mut other.csi);
+        self.kustomizations.append(&mut other.kustomizations);
+    }
+
+    /// Once every file is merged: give every object the namespace of the kustomization that
+    /// lists its file.
+    pub fn settle(&mut self) {
+        let map = NamespaceMap::new(&self.kustomizations);
+        self.irsa.settle(&map);
+        self.lbc.settle(&map);
+        self.csi.settle(&map);
     }
 }
 

@@ -138,9 +138,8 @@ impl Rule for RoleArnDestination {
                 r.loc.file.clone(),
                 r.loc.span,
                 format!(
-                    "the role of ServiceAccount `{}/{}`: {}",
-                    sa.namespace,
-                    sa.name,
+                    "the role of ServiceAccount {}: {}",
+                    sa.namespace.qualify(&sa.name),
                     problems.join("; ")
                 ),
             );

@@ -96,11 +96,16 @@ impl Rule for RoleOnOtherServiceAccount {
     fn check_set(&self, ctx: &mut SetCtx<'_>) {
         let facts = &ctx.index.irsa;
         // Built once: a scan of every ServiceAccount and workload per workload was quadratic.
-        let used: HashSet<(&str, &str)> = facts
+        let used: HashSet<(Option<&str>, &str)> = facts
             .workloads
             .iter()
-            .map(|o| (&*o.namespace, &*o.service_account))
+            .map(|o| (o.namespace.name(), &*o.service_account))
             .collect();
+        // A ServiceAccount is used when a workload names it in its namespace, or when a
+        // workload whose namespace is set at deploy time names it.
+        let is_used = |s: &ServiceAccountFact| {
+            used.contains(&(s.namespace.name(), &*s.name)) || used.contains(&(None, &*s.name))
+        };
         let mut role_accounts_by_file: HashMap<&str, Vec<&ServiceAccountFact>> = HashMap::new();
         for s in &facts.service_accounts {
             if s.role.is_some() && &*s.name != "default" {
@@ -118,9 +123,11 @@ impl Rule for RoleOnOtherServiceAccount {
             if own.is_none() && &*w.service_account != "default" {
                 continue; // IRSA016
             }
+            // Only a ServiceAccount certainly in another namespace counts: when either namespace
+            // is set at deploy time they may be the same.
             let others: Vec<_> = facts
                 .service_accounts_named(&w.service_account)
-                .filter(|s| s.namespace != w.namespace)
+                .filter(|s| !s.namespace.may_equal(&w.namespace))
                 .filter(|s| s.role.is_some())
                 .collect();
             let loc = w.sa_loc.as_ref().unwrap_or(&w.spec_loc);
@@ -129,18 +136,17 @@ impl Rule for RoleOnOtherServiceAccount {
                     loc.file.clone(),
                     loc.span,
                     format!(
-                        "{} uses ServiceAccount `{}/{}`, which has no IAM role; the ServiceAccount with that name and a role is in namespace {}, and the webhook never looks there",
+                        "{} uses ServiceAccount {}, which has no IAM role; the ServiceAccount with that name and a role is in namespace {}, and the webhook never looks there",
                         super::support::describe(w),
-                        w.namespace,
-                        w.service_account,
+                        w.namespace.qualify(&w.service_account),
                         others
                             .iter()
-                            .map(|s| format!("`{}`", s.namespace))
+                            .map(|s| s.namespace.to_string())
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),
                 );
-                f.label(format!("resolved in namespace `{}`", w.namespace));
+                f.label(format!("resolved in namespace {}", w.namespace));
                 if let Some(s) = own {
                     f.related(
                         s.loc.file.clone(),
@@ -152,7 +158,7 @@ impl Rule for RoleOnOtherServiceAccount {
                     f.related(
                         s.loc.file.clone(),
                         s.loc.span,
-                        format!("has the role, in namespace `{}`", s.namespace),
+                        format!("has the role, in namespace {}", s.namespace),
                     );
                 }
                 f.help("put the workload and its ServiceAccount in the same namespace, or annotate the ServiceAccount in the workload's namespace");
@@ -166,9 +172,7 @@ impl Rule for RoleOnOtherServiceAccount {
                 .get(&*w.spec_loc.file.path)
                 .into_iter()
                 .flatten()
-                .filter(|s| {
-                    s.namespace == w.namespace && !used.contains(&(&*s.namespace, &*s.name))
-                })
+                .filter(|s| s.namespace.may_equal(&w.namespace) && !is_used(s))
                 .collect();
             if unused.is_empty() {
                 continue;
@@ -177,7 +181,7 @@ impl Rule for RoleOnOtherServiceAccount {
                 w.spec_loc.file.clone(),
                 w.spec_loc.span,
                 format!(
-                    "{} sets no `serviceAccountName`, so it runs as `default` without an IAM role, while ServiceAccount {} in namespace `{}` has a role that no workload uses",
+                    "{} sets no `serviceAccountName`, so it runs as `default` without an IAM role, while ServiceAccount {} in namespace {} has a role that no workload uses",
                     super::support::describe(w),
                     unused
                         .iter()

@@ -106,8 +106,8 @@ impl Rule for StaticAwsCredentials {
                 ctx.report(c.loc.file.clone(), c.loc.span, message)
                     .label(if c.literal { "literal key" } else { "long-lived key" })
                     .help(format!(
-                        "annotate ServiceAccount `{}` in namespace `{}` with `eks.amazonaws.com/role-arn` (or create a Pod Identity association) and remove the AWS_* key variables",
-                        w.service_account, w.namespace
+                        "annotate ServiceAccount {} with `eks.amazonaws.com/role-arn` (or create a Pod Identity association) and remove the AWS_* key variables",
+                        w.namespace.qualify(&w.service_account)
                     ));
             }
         }

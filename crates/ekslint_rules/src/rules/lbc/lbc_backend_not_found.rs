@@ -92,7 +92,7 @@ impl Rule for LbcBackendNotFound {
                         b.service_loc.file.clone(),
                         b.service_loc.span,
                         format!(
-                            "backend Service `{}` is not defined in the input (namespace `{}`): the ALB answers this rule with 503",
+                            "backend Service `{}` is not defined in the input (namespace {}): the ALB answers this rule with 503",
                             b.service, ing.namespace
                         ),
                     );
@@ -102,7 +102,7 @@ impl Rule for LbcBackendNotFound {
                             other.name_loc.file.clone(),
                             other.name_loc.span,
                             format!(
-                                "a Service `{}` exists in namespace `{}`",
+                                "a Service `{}` exists in namespace {}",
                                 other.name, other.namespace
                             ),
                         );

@@ -144,15 +144,15 @@ impl Rule for LbcGroupConflict {
                                 e.loc.file.clone(),
                                 e.loc.span,
                                 format!(
-                                    "IngressGroup `{group}`: `{key}` is `{}` here but `{}` on Ingress `{}/{}`; conflicting values fail the whole group",
-                                    e.shown, f.shown, fm.namespace, fm.name
+                                    "IngressGroup `{group}`: `{key}` is `{}` here but `{}` on Ingress {}; conflicting values fail the whole group",
+                                    e.shown, f.shown, fm.namespace.qualify(&fm.name)
                                 ),
                             )
                             .label("conflicts with another member")
                             .related(
                                 f.loc.file.clone(),
                                 f.loc.span,
-                                format!("`{}/{}` sets `{}`", fm.namespace, fm.name, f.shown),
+                                format!("{} sets `{}`", fm.namespace.qualify(&fm.name), f.shown),
                             )
                             .help("use the same value on every member, or set it on one member only");
                         }

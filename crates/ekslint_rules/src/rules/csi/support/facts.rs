@@ -6,7 +6,7 @@ use std::sync::Arc;
 use ekslint_manifest::{NodeId, Object, ParsedFile, SourceFile, Tree};
 
 use super::{Driver, StorageClass};
-use crate::index::{ByKey, Facts, FileRef, Loc, namespace_or_default, ns_key};
+use crate::index::{ByKey, Facts, FileRef, Loc, Namespace, NamespaceMap};
 
 /// The default-class annotation (and its beta predecessor).
 pub const DEFAULT_CLASS_ANNOTATIONS: &[&str] = &[
@@ -55,7 +55,7 @@ pub enum ClassRef {
 
 #[derive(Clone, Debug)]
 pub struct ClaimFact {
-    pub namespace: Box<str>,
+    pub namespace: Namespace,
     pub name: Option<Box<str>>,
     /// `PersistentVolumeClaim`, `volumeClaimTemplates` or `ephemeral`.
     pub origin: &'static str,
@@ -93,7 +93,9 @@ pub struct ClaimUse {
 
 #[derive(Clone, Debug)]
 pub struct PodFact {
-    pub namespace: Box<str>,
+    pub namespace: Namespace,
+    /// The file the pod is in.
+    pub file: FileRef,
     /// `nodeSelector eks.amazonaws.com/compute-type: fargate`.
     pub fargate: Option<Loc>,
     /// `nodeSelector kubernetes.io/os: windows`.
@@ -110,7 +112,7 @@ pub struct CsiFacts {
     pub volumes: Vec<PvFact>,
     pub pods: Vec<PodFact>,
     class_by_name: ByKey,
-    claim_by_ns_name: ByKey,
+    claim_by_name: ByKey,
     volume_by_name: ByKey,
 }
 
@@ -137,7 +139,7 @@ fn claim(
     file: &Arc<SourceFile>,
     tree: &Tree,
     spec: NodeId,
-    namespace: &str,
+    namespace: &Namespace,
     name: Option<&str>,
     origin: &'static str,
     fallback: NodeId,
@@ -162,7 +164,7 @@ fn claim(
             .and_then(|n| Some((Box::<str>::from(tree.scalar_text(n)?), loc(file, tree, n))))
     };
     ClaimFact {
-        namespace: namespace.into(),
+        namespace: namespace.clone(),
         name: name.map(Into::into),
         origin,
         class,
@@ -185,7 +187,7 @@ impl Facts for CsiFacts {
         let tree = &file.tree;
         let src = &file.source;
         let kind = obj.kind_str(tree).unwrap_or("");
-        let ns = namespace_or_default(obj.namespace_str(tree)).to_string();
+        let ns = Namespace::of(obj.namespace_str(tree));
         let name_node = obj.name.map(|f| f.node).unwrap_or(obj.node);
         if let Some(sc) = StorageClass::of(tree, obj) {
             let default_node = DEFAULT_CLASS_ANNOTATIONS.iter().find_map(|a| {
@@ -288,7 +290,8 @@ impl Facts for CsiFacts {
                 .map(|n| loc(src, tree, n))
         };
         let mut fact = PodFact {
-            namespace: ns.clone().into(),
+            namespace: ns.clone(),
+            file: src.file_ref.clone(),
             fargate: sel("eks.amazonaws.com/compute-type", "fargate"),
             windows: sel("kubernetes.io/os", "windows")
                 .or_else(|| sel("beta.kubernetes.io/os", "windows")),
@@ -377,13 +380,22 @@ impl Facts for CsiFacts {
         self.pods.push(fact);
     }
 
+    fn settle(&mut self, namespaces: &NamespaceMap) {
+        for c in &mut self.claims {
+            c.namespace.settle(&c.class_loc.file, namespaces);
+        }
+        for p in &mut self.pods {
+            p.namespace.settle(&p.file, namespaces);
+        }
+    }
+
     fn append(&mut self, other: &mut Self) {
         self.classes.append(&mut other.classes);
         self.claims.append(&mut other.claims);
         self.volumes.append(&mut other.volumes);
         self.pods.append(&mut other.pods);
         self.class_by_name.reset();
-        self.claim_by_ns_name.reset();
+        self.claim_by_name.reset();
         self.volume_by_name.reset();
     }
 }
@@ -459,14 +471,16 @@ impl CsiFacts {
         }
     }
 
-    /// The claim a pod uses, in the pod's namespace (nearest file first).
-    pub fn claim_named(&self, ns: &str, name: &str, from: &FileRef) -> Option<&ClaimFact> {
-        self.claim_by_ns_name
+    /// The claim a pod uses, in the pod's namespace (either may be set at deploy time; nearest
+    /// file first).
+    pub fn claim_named(&self, ns: &Namespace, name: &str, from: &FileRef) -> Option<&ClaimFact> {
+        self.claim_by_name
             .find(
                 &self.claims,
-                |c| Some(ns_key(&c.namespace, c.name.as_deref()?)),
-                &ns_key(ns, name),
+                |c| c.name.as_deref().map(str::to_string),
+                name,
             )
+            .filter(|c| c.namespace.may_equal(ns))
             .max_by_key(|c| common_prefix(&c.class_loc.file.path, &from.path))
     }
 }

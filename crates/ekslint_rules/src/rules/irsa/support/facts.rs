@@ -7,7 +7,7 @@ use std::sync::Arc;
 use ekslint_manifest::{NodeId, Object, ParsedFile, SourceFile, Tree};
 
 use super::TABLE;
-use crate::index::{ByKey, Facts, Loc, namespace_or_default, ns_key};
+use crate::index::{ByKey, Facts, Loc, Namespace, NamespaceMap};
 use ekslint_manifest::{containers, env_vars};
 
 /// `eks.amazonaws.com/role-arn` of a ServiceAccount (non-empty).
@@ -25,7 +25,7 @@ pub struct RoleFact {
 #[derive(Clone, Debug)]
 pub struct ServiceAccountFact {
     pub name: Box<str>,
-    pub namespace: Box<str>,
+    pub namespace: Namespace,
     /// `metadata.name`'s value.
     pub loc: Loc,
     /// Position among the objects of its file.
@@ -52,7 +52,7 @@ pub struct CredentialFact {
 pub struct WorkloadFact {
     pub kind: Box<str>,
     pub name: Box<str>,
-    pub namespace: Box<str>,
+    pub namespace: Namespace,
     /// `spec.serviceAccountName`, else the deprecated `spec.serviceAccount`, else `default`.
     pub service_account: Box<str>,
     /// The value node that named it; `None` when defaulted.
@@ -75,28 +75,29 @@ pub struct WorkloadFact {
 pub struct IrsaFacts {
     pub service_accounts: Vec<ServiceAccountFact>,
     pub workloads: Vec<WorkloadFact>,
-    sa_by_ns_name: ByKey,
     sa_by_name: ByKey,
 }
 
 impl IrsaFacts {
-    /// The ServiceAccounts named `name` in `namespace`.
-    pub fn service_account(&self, namespace: &str, name: &str) -> Option<&ServiceAccountFact> {
-        // The last one wins, as with `kubectl apply` of the same object twice.
-        self.sa_by_ns_name
-            .find(
-                &self.service_accounts,
-                |s| Some(ns_key(&s.namespace, &s.name)),
-                &ns_key(namespace, name),
-            )
-            .next_back()
+    /// The ServiceAccount named `name` that can be in `namespace` (either may be set at deploy
+    /// time): one in exactly that namespace first, the last of several as with `kubectl apply`
+    /// of the same object twice.
+    pub fn service_account(
+        &self,
+        namespace: &Namespace,
+        name: &str,
+    ) -> Option<&ServiceAccountFact> {
+        let named = || self.service_accounts_named(name);
+        named()
+            .rfind(|s| namespace.name().is_some() && s.namespace == *namespace)
+            .or_else(|| named().rfind(|s| s.namespace.may_equal(namespace)))
     }
 
     /// The ServiceAccounts named `name` in any namespace, in input order.
     pub fn service_accounts_named<'a>(
         &'a self,
         name: &str,
-    ) -> impl Iterator<Item = &'a ServiceAccountFact> + 'a {
+    ) -> impl DoubleEndedIterator<Item = &'a ServiceAccountFact> + 'a {
         self.sa_by_name
             .find(&self.service_accounts, |s| Some(s.name.to_string()), name)
     }
@@ -121,7 +122,7 @@ impl Facts for IrsaFacts {
             .iter()
             .position(|o| o.node == obj.node)
             .unwrap_or(0);
-        let namespace: Box<str> = namespace_or_default(obj.namespace_str(tree)).into();
+        let namespace = Namespace::of(obj.namespace_str(tree));
         if super::is_service_account(tree, obj) {
             let (Some(name), Some(name_field)) = (obj.name_str(tree), obj.name) else {
                 return;
@@ -209,10 +210,18 @@ impl Facts for IrsaFacts {
         });
     }
 
+    fn settle(&mut self, namespaces: &NamespaceMap) {
+        for s in &mut self.service_accounts {
+            s.namespace.settle(&s.loc.file, namespaces);
+        }
+        for w in &mut self.workloads {
+            w.namespace.settle(&w.spec_loc.file, namespaces);
+        }
+    }
+
     fn append(&mut self, other: &mut Self) {
         self.service_accounts.append(&mut other.service_accounts);
         self.workloads.append(&mut other.workloads);
-        self.sa_by_ns_name.reset();
         self.sa_by_name.reset();
     }
 }

@@ -3,7 +3,7 @@
 
 use ekslint_manifest::{NodeId, Object, ParsedFile, Tree};
 
-use crate::index::{ByKey, Facts, Loc, namespace_or_default, ns_key};
+use crate::index::{ByKey, Facts, Loc, Namespace, NamespaceMap};
 
 use super::catalog::ValueType;
 use super::parse::{parse_map, split_list};
@@ -48,7 +48,7 @@ pub struct PortFact {
 /// A Service.
 #[derive(Debug, Clone)]
 pub struct ServiceFact {
-    pub namespace: Box<str>,
+    pub namespace: Namespace,
     pub name: Box<str>,
     pub name_loc: Loc,
     /// `spec.type`, `ClusterIP` when absent.
@@ -86,7 +86,7 @@ pub struct ExclusiveFact {
 /// An Ingress.
 #[derive(Debug, Clone)]
 pub struct IngressFact {
-    pub namespace: Box<str>,
+    pub namespace: Namespace,
     pub name: Box<str>,
     pub name_loc: Loc,
     /// `spec.ingressClassName`.
@@ -110,7 +110,6 @@ pub struct LbcFacts {
     pub ingresses: Vec<IngressFact>,
     class_by_name: ByKey,
     params_by_name: ByKey,
-    service_by_ns_name: ByKey,
     service_by_name: ByKey,
 }
 
@@ -129,7 +128,7 @@ impl Facts for LbcFacts {
             return;
         };
         let name_loc = Loc::new(&file.source, name_f.value);
-        let namespace: Box<str> = namespace_or_default(obj.namespace_str(tree)).into();
+        let namespace = Namespace::of(obj.namespace_str(tree));
         match (kind, obj.group(tree)) {
             ("IngressClass", "networking.k8s.io") => {
                 let controller = obj
@@ -301,6 +300,15 @@ impl Facts for LbcFacts {
         }
     }
 
+    fn settle(&mut self, namespaces: &NamespaceMap) {
+        for s in &mut self.services {
+            s.namespace.settle(&s.name_loc.file, namespaces);
+        }
+        for i in &mut self.ingresses {
+            i.namespace.settle(&i.name_loc.file, namespaces);
+        }
+    }
+
     fn append(&mut self, other: &mut Self) {
         self.classes.append(&mut other.classes);
         self.params.append(&mut other.params);
@@ -308,7 +316,6 @@ impl Facts for LbcFacts {
         self.ingresses.append(&mut other.ingresses);
         self.class_by_name.reset();
         self.params_by_name.reset();
-        self.service_by_ns_name.reset();
         self.service_by_name.reset();
     }
 }
@@ -330,15 +337,16 @@ impl LbcFacts {
             .find(|x| x.api_group == p.api_group)
     }
 
-    /// The first Service `name` in `namespace`.
-    pub fn service(&self, namespace: &str, name: &str) -> Option<&ServiceFact> {
-        self.service_by_ns_name
-            .find(
-                &self.services,
-                |s| Some(ns_key(&s.namespace, &s.name)),
-                &ns_key(namespace, name),
-            )
-            .next()
+    /// The first Service `name` that can be in `namespace` (either may be set at deploy time),
+    /// one in exactly that namespace first.
+    pub fn service(&self, namespace: &Namespace, name: &str) -> Option<&ServiceFact> {
+        let named = || {
+            self.service_by_name
+                .find(&self.services, |s| Some(s.name.to_string()), name)
+        };
+        named()
+            .find(|s| namespace.name().is_some() && s.namespace == *namespace)
+            .or_else(|| named().find(|s| s.namespace.may_equal(namespace)))
     }
 
     /// The first Service named `name` in any namespace.

@@ -326,7 +326,11 @@ fn broken_middle_document_gets_one_diagnostic_and_the_rest_is_linted() {
 fn rules_and_rule_commands() {
     let o = ekslint(&["rules"]);
     assert_eq!(code(&o), 0);
-    assert!(stdout(&o).contains("API001   api-removed"));
+    assert!(
+        stdout(&o).contains("API001   api-removed  "),
+        "{}",
+        stdout(&o)
+    );
     let o = ekslint(&["rule", "api-removed"]);
     assert_eq!(code(&o), 0);
     assert_eq!(
@@ -595,4 +599,355 @@ fn progress_is_silent_when_piped_and_timings_name_each_phase() {
     }
     let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON on stdout");
     assert!(json["findings"].as_array().is_some_and(|f| !f.is_empty()));
+}
+
+// ---- Issue 20: bugs a new user hit. Each test failed before its fix. ----
+
+/// `per-file-ignores` globs are relative to the config file's directory, wherever ekslint runs.
+#[test]
+fn per_file_ignores_resolve_against_the_config_directory() {
+    let d = scratch("per-file-ignores-cwd");
+    std::fs::write(
+        d.join(".ekslint.yaml"),
+        "per-file-ignores:\n  \"legacy/**\": [API001]\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(d.join("legacy/deep")).unwrap();
+    let removed = "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: a\n";
+    std::fs::write(d.join("legacy/ing.yaml"), removed).unwrap();
+    std::fs::write(d.join("legacy/deep/ing.yaml"), removed).unwrap();
+    std::fs::write(d.join("new.yaml"), removed).unwrap();
+    let api001 = |dir: &Path, args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend_from_slice(args);
+        let o = run_in(dir, &all, None);
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "API001")
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(api001(&d, &["."]), ["new.yaml"]);
+    assert!(api001(&d.join("legacy"), &["."]).is_empty());
+    assert!(api001(&d.join("legacy/deep"), &["ing.yaml"]).is_empty());
+    assert!(api001(&d.join("legacy"), &["../legacy/ing.yaml"]).is_empty());
+    assert_eq!(api001(&d.join("legacy"), &["../new.yaml"]), ["../new.yaml"]);
+    // An absolute path to the file, and a config named with --config from elsewhere.
+    let abs = d.join("legacy/ing.yaml");
+    assert!(api001(&d, &[abs.to_str().unwrap()]).is_empty());
+    let cfg = d.join(".ekslint.yaml");
+    let elsewhere = scratch("per-file-ignores-elsewhere");
+    assert!(
+        api001(
+            &elsewhere,
+            &["--config", cfg.to_str().unwrap(), abs.to_str().unwrap()]
+        )
+        .is_empty()
+    );
+}
+
+/// `--limit max-documents` stops reading a valid file after that many documents, with a YAML005
+/// finding (it used to be checked only after a broken document).
+#[test]
+fn max_documents_is_enforced_for_valid_yaml() {
+    let d = scratch("max-documents");
+    let docs = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n".repeat(5);
+    std::fs::write(d.join("five.yaml"), docs).unwrap();
+    let o = run_in(
+        &d,
+        &[
+            "check",
+            "--no-config",
+            "--limit",
+            "max-documents=3",
+            "--format",
+            "json",
+            "five.yaml",
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["summary"]["documents"], 3, "{v}");
+    let limit: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "YAML005")
+        .collect();
+    assert_eq!(limit.len(), 1, "{v}");
+    assert!(
+        limit[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("more than 3 documents"),
+        "{v}"
+    );
+    // At the limit exactly, nothing is left out and nothing is reported.
+    let o = run_in(
+        &d,
+        &[
+            "check",
+            "--no-config",
+            "--limit",
+            "max-documents=5",
+            "--format",
+            "json",
+            "five.yaml",
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["summary"]["documents"], 5);
+    assert!(v["findings"].as_array().unwrap().is_empty(), "{v}");
+}
+
+/// A reader that goes away (`ekslint rules | head -1`) ends the program quietly: no panic (exit
+/// 101), no error message; `check` keeps the exit code of what it found.
+#[test]
+fn a_closed_stdout_ends_the_program_quietly() {
+    let closed = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ekslint"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before the program writes anything.
+        drop(child.stdout.take());
+        child.wait_with_output().unwrap()
+    };
+    let o = closed(&["rules"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    let o = closed(&["rule", "API001"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    for format in ["human", "json", "sarif", "github"] {
+        let o = closed(&["check", "--no-config", "--format", format, "fixtures"]);
+        assert_eq!(code(&o), 1, "{format}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("error:"), "{format}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{format}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn a_context_path_that_does_not_exist_exits_2() {
+    let o = ekslint(&[
+        "check",
+        "--no-config",
+        "--context",
+        "does/not/exist",
+        "fixtures/API001-api-removed/pass.yaml",
+    ]);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    let all = stdout(&o) + &stderr(&o);
+    assert!(all.contains("does/not/exist"), "{all}");
+    assert!(all.contains("--context"), "{all}");
+}
+
+/// Nothing to lint is said, not passed over in silence (ruff's "No files found").
+#[test]
+fn no_manifests_found_is_a_notice() {
+    let empty = scratch("no-manifests-empty");
+    let docs = scratch("no-manifests-docs");
+    std::fs::write(docs.join("README.md"), "# not a manifest\n").unwrap();
+    for dir in [&empty, &docs] {
+        let o = run_in(dir, &["check", "--no-config", "."], None);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("warning: no manifests found"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(stdout(&o).contains("Checked 0 files"), "{}", stdout(&o));
+    }
+    // Standard input is an input, even when empty.
+    let o = run_in(&empty, &["check", "--no-config", "-"], Some(""));
+    assert!(!stderr(&o).contains("no manifests found"), "{}", stderr(&o));
+}
+
+/// `1.3` (a typo of 1.30), `1.40` and `2.0` are not versions ekslint knows: rejected with the
+/// range it knows and, where one is close, a suggestion.
+#[test]
+fn target_versions_outside_the_known_range_are_rejected() {
+    let target = |v: &str| {
+        ekslint(&[
+            "check",
+            "--no-config",
+            "--target-version",
+            v,
+            "fixtures/API001-api-removed/pass.yaml",
+        ])
+    };
+    let o = target("1.3");
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("did you mean `1.30`"), "{}", stderr(&o));
+    for v in ["1.40", "2.0", "v1.99.1", "0.9"] {
+        let o = target(v);
+        assert_eq!(code(&o), 2, "{v}: {}", stdout(&o));
+        assert!(stderr(&o).contains("knows Kubernetes 1."), "{}", stderr(&o));
+    }
+    for v in ["1.15", "1.36", "v1.30.2", "eks-latest"] {
+        assert_eq!(code(&target(v)), 0, "{v} is known");
+    }
+    // The same check for the config file, with the position of the value.
+    let d = scratch("target-typo");
+    std::fs::write(d.join(".ekslint.yaml"), "target-version: \"1.3\"\n").unwrap();
+    std::fs::write(
+        d.join("a.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+    )
+    .unwrap();
+    let o = run_in(&d, &["check", "."], None);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains(".ekslint.yaml:1:17"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("did you mean `1.30`"), "{}", stderr(&o));
+}
+
+/// pre-commit passes files by name; `--force-exclude` still applies `.ekslintignore`,
+/// `.gitignore` and `.ignore` to them (ruff's flag).
+#[test]
+fn force_exclude_applies_ignore_files_to_named_files() {
+    let d = scratch("force-exclude");
+    // The repository's root: ignore files above it (this clone's own) do not apply.
+    std::fs::create_dir(d.join(".git")).unwrap();
+    std::fs::write(
+        d.join(".ekslintignore"),
+        "vendor/\nskip-*.yaml\n!skip-but-keep.yaml\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(d.join("vendor/sub")).unwrap();
+    std::fs::create_dir_all(d.join("app")).unwrap();
+    std::fs::write(d.join("app/.gitignore"), "generated.yaml\n").unwrap();
+    let removed = "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: a\n";
+    for f in [
+        "vendor/sub/a.yaml",
+        "skip-me.yaml",
+        "skip-but-keep.yaml",
+        "app/generated.yaml",
+        "app/real.yaml",
+    ] {
+        std::fs::write(d.join(f), removed).unwrap();
+    }
+    let named = [
+        "vendor/sub/a.yaml",
+        "skip-me.yaml",
+        "skip-but-keep.yaml",
+        "app/generated.yaml",
+        "app/real.yaml",
+    ];
+    let paths = |o: &Output| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(&stdout(o)).unwrap();
+        let mut p: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect();
+        p.dedup();
+        p
+    };
+    let mut args = vec!["check", "--no-config", "--format", "json"];
+    args.extend_from_slice(&named);
+    let o = run_in(&d, &args, None);
+    assert_eq!(paths(&o).len(), 5, "named files are linted by default");
+    let mut args = vec![
+        "check",
+        "--no-config",
+        "--force-exclude",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(&named);
+    let o = run_in(&d, &args, None);
+    assert_eq!(paths(&o), ["app/real.yaml", "skip-but-keep.yaml"]);
+    // From a subdirectory, the ignore files above it still apply.
+    let o = run_in(
+        &d.join("app"),
+        &[
+            "check",
+            "--no-config",
+            "--force-exclude",
+            "--format",
+            "json",
+            "generated.yaml",
+            "real.yaml",
+            "../vendor/sub/a.yaml",
+        ],
+        None,
+    );
+    assert_eq!(paths(&o), ["real.yaml"]);
+    // Excluding every named file is not an error.
+    let o = run_in(
+        &d,
+        &["check", "--no-config", "--force-exclude", "skip-me.yaml"],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
+/// Sizes in messages are exact: "0 MiB over the 0 MiB limit" said nothing.
+#[test]
+fn file_size_limit_messages_name_real_sizes() {
+    let d = scratch("max-file-bytes");
+    std::fs::write(d.join("big.yaml"), "a: 1\n".repeat(300)).unwrap();
+    let o = run_in(
+        &d,
+        &[
+            "check",
+            "--no-config",
+            "--limit",
+            "max-file-bytes=1000",
+            "big.yaml",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 2);
+    let all = stdout(&o) + &stderr(&o);
+    assert!(!all.contains("0 MiB"), "{all}");
+    assert!(
+        all.contains("1,500 bytes, over the limit of 1,000 bytes"),
+        "{all}"
+    );
+}
+
+/// A run that could not read an input does not end with "No problems found".
+#[test]
+fn no_problems_found_is_not_claimed_after_an_error() {
+    let o = ekslint(&[
+        "check",
+        "--no-config",
+        "does/not/exist.yaml",
+        "fixtures/API001-api-removed/pass.yaml",
+    ]);
+    assert_eq!(code(&o), 2);
+    let all = stdout(&o) + &stderr(&o);
+    assert!(!all.contains("No problems found"), "{all}");
+    assert!(all.contains("1 input could not be read"), "{all}");
+}
+
+/// The `rules` table's columns line up whatever the length of a rule's name.
+#[test]
+fn the_rules_table_is_aligned() {
+    let o = ekslint(&["rules"]);
+    let out = stdout(&o);
+    let mut lines = out.lines();
+    let header = lines.next().unwrap();
+    let col = |name: &str| header.find(name).unwrap();
+    let (severity, fixable, summary) = (col("SEVERITY"), col("FIXABLE"), col("SUMMARY"));
+    for line in lines {
+        let chars: Vec<char> = line.chars().collect();
+        for at in [severity, fixable, summary] {
+            assert!(
+                chars[at - 1] == ' ' && chars[at] != ' ',
+                "column at {at} misaligned: {line}"
+            );
+        }
+    }
 }

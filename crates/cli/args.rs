@@ -114,6 +114,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "NAME")]
     pub sarif_category: Option<String>,
 
+    /// Apply `.ekslintignore`, `.gitignore` and `.ignore` to files named on the command line too
+    /// (directories are always walked with them). For hooks that pass every changed file by
+    /// name, such as pre-commit.
+    #[arg(long)]
+    pub force_exclude: bool,
+
     /// Colours in human output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: Color,

@@ -133,7 +133,7 @@ fn render_with(handler: &GraphicalReportHandler, finding: &Finding) -> String {
 ///
 /// The parenthesis lists only the counts that are not zero and is left out when all are zero;
 /// `Target: …` is left out when the report has no target; `No problems found.` replaces the counts
-/// when there are no findings.
+/// when there are no findings and every input was read.
 pub fn summary_line(report: &Report) -> String {
     let stats = &report.stats;
     let mut line = format!(
@@ -182,8 +182,14 @@ pub fn summary_line(report: &Report) -> String {
         line.push_str(&report.target);
         line.push('.');
     }
-    if report.findings.is_empty() {
+    if report.findings.is_empty() && report.notifications.is_empty() {
         line.push_str(" No problems found.");
+    } else if report.findings.is_empty() {
+        // Not "no problems": what could not be read was not checked.
+        line.push_str(&format!(
+            " No findings in what was read, but {} could not be read.",
+            plural(report.notifications.len(), "input", "inputs")
+        ));
     } else {
         line.push_str(&format!(
             " Found {}, {}, {}.",

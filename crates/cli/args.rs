@@ -31,10 +31,24 @@ pub enum FailOn {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// Each finding's place and message, its source snippet and help; then a summary.
     Human,
+    /// One `path:line:col: CODE message` line per finding; then a summary.
+    Concise,
+    /// The stable JSON schema of docs/json-output.md.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
     Sarif,
+    /// GitHub Actions annotations (at most 10 per type per step are shown).
     Github,
+    /// JUnit XML, for Jenkins, GitLab and Azure DevOps test views.
+    Junit,
+    /// GitLab Code Quality JSON, for merge requests.
+    Gitlab,
+    /// A Markdown migration readiness report, for pull request comments and job summaries.
+    Markdown,
+    /// A self-contained HTML page with charts and a filterable table of findings.
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -88,6 +102,11 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: OutputFormat,
+
+    /// Instead of the findings, print how many each rule has, most first, with its name,
+    /// severity and how many carry a fix. A table, or JSON with `--format json`.
+    #[arg(long)]
+    pub statistics: bool,
 
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]

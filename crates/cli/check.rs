@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use ekslint_manifest::{Format, ParsedFile, SourceFile};
-use ekslint_report::RenderOptions;
+use ekslint_report::{Emitter, Format as ReportFormat, RenderOptions};
 use ekslint_rules::config::{self, Config, ConfigError};
 use ekslint_rules::engine::{Collected, FileOutput};
 use ekslint_rules::{Notification, Overrides, Report, RuleInfo, Settings, Severity};
@@ -301,7 +301,9 @@ fn add_context(
 
 /// How the report is written: checked before any file is read, so a bad option fails fast.
 struct OutputPlan {
-    format: ekslint_report::Format,
+    format: ReportFormat,
+    /// `--statistics`: the table (or its JSON) instead of the findings.
+    statistics: bool,
     options: RenderOptions,
 }
 
@@ -326,13 +328,37 @@ impl OutputPlan {
             sarif.category = c.clone();
         }
         let format = match args.format {
-            OutputFormat::Human => ekslint_report::Format::Human,
-            OutputFormat::Json => ekslint_report::Format::Json,
-            OutputFormat::Sarif => ekslint_report::Format::Sarif,
-            OutputFormat::Github => ekslint_report::Format::Github,
+            OutputFormat::Human => ReportFormat::Human,
+            OutputFormat::Concise => ReportFormat::Concise,
+            OutputFormat::Json => ReportFormat::Json,
+            OutputFormat::Sarif => ReportFormat::Sarif,
+            OutputFormat::Github => ReportFormat::Github,
+            OutputFormat::Junit => ReportFormat::Junit,
+            OutputFormat::Gitlab => ReportFormat::Gitlab,
+            OutputFormat::Markdown => ReportFormat::Markdown,
+            OutputFormat::Html => ReportFormat::Html,
         };
+        if args.statistics
+            && !matches!(
+                format,
+                ReportFormat::Human | ReportFormat::Concise | ReportFormat::Json
+            )
+        {
+            return Err(format!(
+                "--statistics prints a table, or JSON with --format json; not {}",
+                format.as_str()
+            ));
+        }
+        // GitLab shows paths relative to the project: `$CI_PROJECT_DIR` in its CI.
+        let current_dir = std::env::current_dir()
+            .map_err(|e| format!("cannot read the current directory: {e}"))?;
+        let gitlab_root = std::env::var_os("CI_PROJECT_DIR")
+            .filter(|d| !d.is_empty())
+            .map(|d| current_dir.join(d))
+            .unwrap_or_else(|| current_dir.clone());
         Ok(OutputPlan {
             format,
+            statistics: args.statistics,
             options: RenderOptions {
                 human: ekslint_report::HumanOptions {
                     color,
@@ -340,13 +366,17 @@ impl OutputPlan {
                     links: false,
                 },
                 sarif,
+                gitlab: ekslint_report::GitlabOptions {
+                    root: gitlab_root,
+                    current_dir,
+                },
             },
         })
     }
 
     /// Whether the summary line is part of the report itself (or goes to standard error).
     fn summary_in_report(&self, args: &CheckArgs) -> bool {
-        self.format == ekslint_report::Format::Human && args.output.is_none()
+        self.format.is_for_terminal() && args.output.is_none()
     }
 }
 
@@ -356,14 +386,27 @@ impl OutputPlan {
 fn render(args: &CheckArgs, plan: &OutputPlan, report: &Report) -> Result<(), String> {
     let rules: Vec<&'static RuleInfo> = ekslint_rules::RULES.iter().map(|r| r.info()).collect();
     let summary = ekslint_report::summary_line(report);
-    let quiet_human = args.quiet && plan.format == ekslint_report::Format::Human;
+    let quiet = args.quiet && plan.format.is_for_terminal();
     let warnings = write_output(args.output.as_deref(), |out| {
-        if quiet_human {
+        if quiet {
             for n in &report.notifications {
                 writeln!(out, "error: {}: {}", n.path, n.message)?;
             }
             writeln!(out, "{summary}")?;
             return Ok(Vec::new());
+        }
+        if plan.statistics {
+            let json = plan.format == ReportFormat::Json;
+            let w = ekslint_report::StatisticsEmitter { json }.emit(report, &rules, out)?;
+            if !json {
+                for n in &report.notifications {
+                    writeln!(out, "error: {}: {}", n.path, n.message)?;
+                }
+                if plan.summary_in_report(args) {
+                    writeln!(out, "\n{summary}")?;
+                }
+            }
+            return Ok(w);
         }
         ekslint_report::render(plan.format, report, &rules, &plan.options, out)
     })?;

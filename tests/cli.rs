@@ -957,3 +957,392 @@ fn the_rules_table_is_aligned() {
         }
     }
 }
+
+// ---- Every format tells the same story as the JSON, on the real corpus. ----
+
+/// (path, line, column, code) of one finding.
+type Place = (String, u64, u64, String);
+
+const REAL: &str = "../shared/corpus/real";
+
+fn check_real(format: &str, extra: &[&str]) -> String {
+    let mut args = vec!["check", "--no-config", "--format", format];
+    args.extend_from_slice(extra);
+    args.push(REAL);
+    let o = ekslint(&args);
+    assert!(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(REAL).is_dir(),
+        "{REAL} is missing: CI runs with ../shared beside the clone"
+    );
+    assert_eq!(code(&o), 1, "{format}: {}", stderr(&o));
+    stdout(&o)
+}
+
+fn sorted(mut v: Vec<Place>) -> Vec<Place> {
+    v.sort();
+    v
+}
+
+/// The same findings, or the count and the first that differs (not thousands of lines).
+fn assert_same(got: Vec<Place>, want: &[Place], format: &str) {
+    let got = sorted(got);
+    assert_eq!(got.len(), want.len(), "{format}: number of findings");
+    if let Some((g, w)) = got.iter().zip(want).find(|(g, w)| g != w) {
+        panic!("{format}: {g:?} where JSON has {w:?}");
+    }
+}
+
+/// `path:line:col: rest` at the start of `line`, where `path` may hold `:` itself.
+fn split_place(line: &str) -> Option<(String, u64, u64, &str)> {
+    let mut from = 0;
+    while let Some(i) = line[from..].find(": ") {
+        let head = &line[..from + i];
+        let mut parts = head.rsplitn(3, ':');
+        let (col, ln, path) = (parts.next()?, parts.next(), parts.next());
+        if let (Ok(col), Some(Ok(ln)), Some(path)) = (col.parse(), ln.map(str::parse), path)
+            && !path.is_empty()
+        {
+            return Some((path.to_string(), ln, col, &line[from + i + 2..]));
+        }
+        from += i + 2;
+    }
+    None
+}
+
+fn html_unescape(s: &str) -> String {
+    s.replace("<wbr>", "")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[test]
+fn every_format_agrees_with_json_on_the_real_corpus() {
+    let json: serde_json::Value = serde_json::from_str(&check_real("json", &[])).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert!(findings.len() > 100, "the corpus has findings");
+    let want = sorted(
+        findings
+            .iter()
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap().to_string(),
+                    f["start"]["line"].as_u64().unwrap(),
+                    f["start"]["column"].as_u64().unwrap(),
+                    f["code"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect(),
+    );
+    let count_by = |key: &dyn Fn(&serde_json::Value) -> String| {
+        let mut m = std::collections::BTreeMap::<String, u64>::new();
+        for f in findings {
+            *m.entry(key(f)).or_default() += 1;
+        }
+        m
+    };
+    let by_code = count_by(&|f| f["code"].as_str().unwrap().to_string());
+    let by_file = count_by(&|f| f["path"].as_str().unwrap().to_string());
+    let by_namespace = count_by(&|f| f["namespace"].as_str().unwrap_or("").to_string());
+    assert!(by_namespace.len() > 5, "findings know their namespace");
+
+    // concise: one `path:line:col: CODE message` line per finding.
+    let concise = check_real("concise", &[]);
+    let got: Vec<Place> = concise
+        .lines()
+        .filter_map(split_place)
+        .map(|(p, l, c, rest)| (p, l, c, rest.split(' ').next().unwrap().to_string()))
+        .collect();
+    assert_same(got, &want, "concise");
+
+    // human: each finding's first line is `path:line:col: severity[CODE] message`.
+    let human = check_real("human", &["--color", "never"]);
+    let got: Vec<Place> = human
+        .lines()
+        .filter_map(split_place)
+        .filter_map(|(p, l, c, rest)| {
+            let (severity, tail) = rest.split_once('[')?;
+            ["error", "warning", "info"]
+                .contains(&severity)
+                .then(|| (p, l, c, tail.split(']').next().unwrap().to_string()))
+        })
+        .collect();
+    assert_same(got, &want, "human");
+
+    // github: `::error file=…,line=…,col=…,…,title=CODE (name)::…`.
+    let github = check_real("github", &[]);
+    let got: Vec<Place> = github
+        .lines()
+        .map(|l| {
+            let props = l.split("::").nth(1).unwrap().split_once(' ').unwrap().1;
+            let get = |k: &str| {
+                props
+                    .split(',')
+                    .find_map(|p| p.strip_prefix(&format!("{k}=")))
+                    .unwrap()
+                    .to_string()
+            };
+            (
+                get("file"),
+                get("line").parse().unwrap(),
+                get("col").parse().unwrap(),
+                get("title").split(' ').next().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_same(got, &want, "github");
+
+    // sarif: one result per finding; URIs relative to the directory that holds shared/.
+    let sarif: serde_json::Value =
+        serde_json::from_str(&check_real("sarif", &["--sarif-root", ".."])).unwrap();
+    let got: Vec<Place> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let loc = &r["locations"][0]["physicalLocation"];
+            (
+                loc["artifactLocation"]["uri"].as_str().unwrap().to_string(),
+                loc["region"]["startLine"].as_u64().unwrap(),
+                loc["region"]["startColumn"].as_u64().unwrap(),
+                r["ruleId"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want_sarif_paths: Vec<Place> = want
+        .iter()
+        .map(|(p, l, c, k)| (p.trim_start_matches("../").to_string(), *l, *c, k.clone()))
+        .collect();
+    assert_same(got, &sorted(want_sarif_paths), "sarif");
+
+    // junit: well-formed XML, one failing test case per finding, a suite per file.
+    let junit = check_real("junit", &[]);
+    let doc = roxmltree::Document::parse(&junit).expect("JUnit output parses as XML");
+    let got: Vec<Place> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .map(|n| {
+            assert!(n.children().any(|c| c.has_tag_name("failure")));
+            let name = n.attribute("name").unwrap();
+            let (code, at) = name.split_once(' ').unwrap();
+            let (l, c) = at.rsplit(' ').next().unwrap().split_once(':').unwrap();
+            assert_eq!(n.attribute("line"), Some(l));
+            (
+                n.attribute("classname").unwrap().to_string(),
+                l.parse().unwrap(),
+                c.parse().unwrap(),
+                code.to_string(),
+            )
+        })
+        .collect();
+    assert_same(got, &want, "junit");
+    let suites = doc
+        .root_element()
+        .children()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .count();
+    assert_eq!(suites, by_file.len());
+
+    // gitlab: lines only (no columns), unique fingerprints.
+    let gitlab: serde_json::Value = serde_json::from_str(&check_real("gitlab", &[])).unwrap();
+    let issues = gitlab.as_array().unwrap();
+    let got: Vec<Place> = issues
+        .iter()
+        .map(|i| {
+            (
+                i["location"]["path"].as_str().unwrap().to_string(),
+                i["location"]["lines"]["begin"].as_u64().unwrap(),
+                0,
+                i["check_name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want_lines: Vec<Place> = want
+        .iter()
+        .map(|(p, l, _, k)| (p.clone(), *l, 0, k.clone()))
+        .collect();
+    assert_same(got, &sorted(want_lines), "gitlab");
+    let mut fingerprints: Vec<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    fingerprints.sort();
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), issues.len(), "unique fingerprints");
+
+    // html: one table row per finding.
+    let html = check_real("html", &[]);
+    let got: Vec<Place> = html
+        .lines()
+        .filter(|l| l.starts_with("<tr data-code="))
+        .map(|l| {
+            let code = l.split('"').nth(1).unwrap().to_string();
+            let path = l
+                .split("<code>")
+                .nth(1)
+                .unwrap()
+                .split("</code>")
+                .next()
+                .unwrap();
+            let at = l
+                .split(r#"<td class="n">"#)
+                .nth(1)
+                .unwrap()
+                .split("</td>")
+                .next()
+                .unwrap();
+            let (ln, col) = at.split_once(':').unwrap();
+            (
+                html_unescape(path),
+                ln.parse().unwrap(),
+                col.parse().unwrap(),
+                code,
+            )
+        })
+        .collect();
+    assert_same(got, &want, "html");
+
+    // markdown: the per-rule counts, the per-file counts and the per-namespace totals.
+    let markdown = check_real("markdown", &[]);
+    let table = |heading: &str| -> Vec<Vec<String>> {
+        let section = markdown.split(heading).nth(1).unwrap();
+        section
+            .lines()
+            .skip_while(|l| !l.starts_with('|'))
+            .take_while(|l| l.starts_with('|'))
+            .skip(2)
+            .map(|l| {
+                l.trim_matches('|')
+                    .split(" | ")
+                    .map(|c| c.trim().to_string())
+                    .collect()
+            })
+            .collect()
+    };
+    let rules: std::collections::BTreeMap<String, u64> = table("### By rule")
+        .iter()
+        .map(|r| {
+            let code = r[0]
+                .trim_start_matches("[`")
+                .split('`')
+                .next()
+                .unwrap()
+                .to_string();
+            (code, r[3].replace(',', "").parse().unwrap())
+        })
+        .collect();
+    assert_eq!(rules, by_code, "markdown rules");
+    let files: std::collections::BTreeMap<String, u64> = table("### By file")
+        .iter()
+        .map(|r| {
+            let n: u64 = r[1..4]
+                .iter()
+                .map(|c| c.replace(',', "").parse::<u64>().unwrap())
+                .sum();
+            (r[0].trim_matches('`').to_string(), n)
+        })
+        .collect();
+    assert_eq!(files, by_file, "markdown files");
+    let namespaces: Vec<u64> = table("### By namespace")
+        .iter()
+        .map(|r| r[4].replace(',', "").parse().unwrap())
+        .collect();
+    let mut want_ns: Vec<u64> = by_namespace.values().copied().collect();
+    let mut got_ns = namespaces.clone();
+    want_ns.sort();
+    got_ns.sort();
+    assert_eq!(got_ns, want_ns, "markdown namespaces");
+    assert!(
+        markdown.contains(&format!("**{} findings**", findings.len())),
+        "markdown total"
+    );
+
+    // --statistics, as a table and as JSON: the counts per code.
+    let stats = check_real("human", &["--statistics"]);
+    let got: std::collections::BTreeMap<String, u64> = stats
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .map(|l| {
+            let cells: Vec<&str> = l.split_whitespace().collect();
+            (cells[1].to_string(), cells[0].parse().unwrap())
+        })
+        .collect();
+    assert_eq!(got, by_code, "statistics table");
+    let stats: serde_json::Value =
+        serde_json::from_str(&check_real("json", &["--statistics"])).unwrap();
+    let rows = stats.as_array().unwrap();
+    let got: std::collections::BTreeMap<String, u64> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["code"].as_str().unwrap().to_string(),
+                r["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, by_code, "statistics JSON");
+    let counts: Vec<u64> = rows.iter().map(|r| r["count"].as_u64().unwrap()).collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "most first");
+}
+
+/// `--statistics` is a table or JSON; with another format it is a usage error.
+#[test]
+fn statistics_only_with_text_or_json() {
+    let o = ekslint(&[
+        "check",
+        "--no-config",
+        "--statistics",
+        "--format",
+        "sarif",
+        "fixtures",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--statistics"), "{}", stderr(&o));
+}
+
+/// A finding's namespace is its object's `metadata.namespace`, for per-object and
+/// cross-object findings, in documents and List items.
+#[test]
+fn findings_carry_the_namespace_of_their_object() {
+    let d = scratch("namespaces");
+    std::fs::write(
+        d.join("all.yaml"),
+        "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: a\n  namespace: shop\n\
+         ---\napiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: b\n\
+         ---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: batch/v1beta1\n  kind: CronJob\n  metadata:\n    name: c\n    namespace: jobs\n\
+         ---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  namespace: web\nspec:\n  template:\n    spec:\n      serviceAccountName: missing\n      containers: [{name: x, image: x}]\n",
+    )
+    .unwrap();
+    let o = run_in(
+        &d,
+        &["check", "--no-config", "--format", "json", "all.yaml"],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let got: Vec<(String, u64, serde_json::Value)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| ["API001", "IRSA016"].contains(&f["code"].as_str().unwrap()))
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["start"]["line"].as_u64().unwrap(),
+                f["namespace"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("API001".to_string(), 1, "shop".into()),
+            ("API001".to_string(), 7, serde_json::Value::Null),
+            ("API001".to_string(), 15, "jobs".into()),
+            ("IRSA016".to_string(), 29, "web".into()),
+        ],
+        "{v}"
+    );
+}

@@ -122,8 +122,14 @@ impl Emitter for HtmlEmitter {
                 )
             })
             .collect();
-        let mut namespaces: Vec<(String, String, Counts)> = tally
+        // The namespaces with most findings, the others as one bar, and the findings without
+        // a namespace last (never folded into the others: they are often the most).
+        let named: Vec<_> = tally
             .namespaces
+            .iter()
+            .filter(|n| n.namespace.is_some())
+            .collect();
+        let mut namespaces: Vec<(String, String, Counts)> = named
             .iter()
             .take(HTML_CHART_NAMESPACES)
             .map(|n| {
@@ -131,8 +137,8 @@ impl Emitter for HtmlEmitter {
                 (name.clone(), name, n.counts)
             })
             .collect();
-        if tally.namespaces.len() > HTML_CHART_NAMESPACES {
-            let rest = &tally.namespaces[HTML_CHART_NAMESPACES..];
+        if named.len() > HTML_CHART_NAMESPACES {
+            let rest = &named[HTML_CHART_NAMESPACES..];
             let mut counts = Counts::default();
             for n in rest {
                 counts.errors += n.counts.errors;
@@ -141,6 +147,14 @@ impl Emitter for HtmlEmitter {
             }
             let label = format!("{} more", rest.len());
             namespaces.push((label.clone(), format!("{label} namespaces"), counts));
+        }
+        if let Some(none) = tally.namespaces.iter().find(|n| n.namespace.is_none()) {
+            let name = namespace_name(&none.namespace).to_string();
+            namespaces.push((
+                name.clone(),
+                format!("{name}: cluster-scoped objects, manifests whose namespace is chosen when they are applied, and findings outside any object"),
+                none.counts,
+            ));
         }
         write!(
             out,
@@ -212,9 +226,10 @@ impl Emitter for HtmlEmitter {
             };
             writeln!(
                 out,
-                r#"<tr data-code="{code}"><td><code>{path}</code></td><td class="n">{line}:{col}</td><td>{ns}</td><td class="sev {sev}">{sev}</td><td><a href="{url}">{code}</a></td><td>{message}{help}</td></tr>"#,
+                r#"<tr data-code="{code}"><td class="file"><code>{path}</code></td><td class="n">{line}:{col}</td><td>{ns}</td><td class="sev {sev}">{sev}</td><td><a href="{url}">{code}</a></td><td>{message}{help}</td></tr>"#,
                 code = html(f.rule.code),
-                path = html(&f.file.path),
+                // Long paths break after a `/`, not inside a name.
+                path = html(&f.file.path).replace('/', "/<wbr>"),
                 line = at.line,
                 col = at.column,
                 ns = html(f.namespace.as_deref().unwrap_or("")),
@@ -345,7 +360,8 @@ table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { border-bottom: 1px solid #d1d9e0; padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; }
 td.n, th.n { text-align: right; white-space: nowrap; }
-td code { word-break: break-all; }
+td.file { min-width: 22em; }
+td code { overflow-wrap: anywhere; }
 .sev.error { color: #a40e26; font-weight: 600; }
 .sev.warning { color: #7d4e00; font-weight: 600; }
 .sev.info { color: #0550ae; }

@@ -42,7 +42,7 @@ def main():
         for kind, pattern in KINDS.items():
             m = pattern.match(first)
             if m:
-                target = OUT / kind / m.group(1)
+                target = OUT / kind / m.group(1).lstrip(".")
                 if target.exists():
                     fail(f"two examples named {m.group(1)}")
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -809,3 +809,29 @@ fn statistics_output() {
         [("API001", 2, 1), ("SUP001", 1, 1), ("YAML010", 1, 0)]
     );
 }
+
+#[test]
+fn github_warns_when_annotations_pass_what_github_shows() {
+    let (ingress, _) = files();
+    let mut report = Report::default();
+    for (rule, n) in [
+        (&API_REMOVED, 12),
+        (&DUPLICATE_OBJECT, 10),
+        (&UNUSED_SUPPRESSION, 13),
+    ] {
+        for i in 0..n {
+            report
+                .findings
+                .push(finding(rule, &ingress, Span::new(i, i + 1), "m"));
+        }
+    }
+    let (text, warnings) = emit(&GithubEmitter, &report);
+    assert_eq!(text.lines().count(), 35, "every annotation is written");
+    assert_eq!(
+        warnings,
+        [
+            "GitHub shows at most 10 annotations of each type per step: 5 of 35 will not be shown; \
+          `--format markdown >> \"$GITHUB_STEP_SUMMARY\"` lists every finding's rule and file"
+        ]
+    );
+}

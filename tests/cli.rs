@@ -225,7 +225,9 @@ fn config_file_selects_and_targets() {
 
 #[test]
 fn output_is_identical_for_any_thread_count() {
-    for format in ["human", "json", "sarif", "github"] {
+    for format in [
+        "human", "concise", "json", "sarif", "github", "junit", "gitlab", "markdown", "html",
+    ] {
         let one = ekslint(&[
             "check",
             "--no-config",

@@ -81,7 +81,8 @@ pub struct CheckArgs {
     pub stdin_filename: Option<String>,
 
     /// Kubernetes version of the target cluster: `1.33`, `v1.33.2`, `eks-latest`,
-    /// `eks-oldest-standard` or `eks-oldest-supported` [default: the newest version in EKS
+    /// `eks-oldest-standard` or `eks-oldest-supported`; one ekslint does not know (older than
+    /// 1.8, newer than the EKS calendar) is an error [default: the newest version in EKS
     /// standard support, from rules/eks-versions.yaml]
     #[arg(long, value_name = "VERSION")]
     pub target_version: Option<String>,
@@ -143,7 +144,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value = "auto")]
     pub color: Color,
 
-    /// Print only the summary line and errors in human output (no diagnostics).
+    /// Print only the summary line and unreadable inputs in human and concise output (no findings).
     #[arg(long, short = 'q')]
     pub quiet: bool,
 

@@ -31,6 +31,7 @@
 //!       "severity": "error",             // "error" | "warning" | "info" (after configuration)
 //!       "message": "…",                  // one or more sentences
 //!       "path": "k8s/ingress.yaml",      // as given on the command line (relative or absolute)
+//!       "namespace": "shop",             // metadata.namespace of the object it is in, or null
 //!       "start": Position,               // where the offending key or value starts
 //!       "end": Position,                 // where it ends (exclusive); equal to start when empty
 //!       "label": "no longer served",     // text under the span, or null
@@ -145,6 +146,7 @@ struct JsonFinding<'a> {
     severity: &'static str,
     message: &'a str,
     path: &'a str,
+    namespace: Option<&'a str>,
     start: Position,
     end: Position,
     label: Option<&'a str>,
@@ -225,6 +227,7 @@ impl<'a> JsonFinding<'a> {
             severity: finding.severity.as_str(),
             message: &finding.message,
             path: &file.path,
+            namespace: finding.namespace.as_deref(),
             start: Position::of(file, finding.span.start),
             end: Position::of(file, finding.span.end),
             label: finding.label.as_deref(),

@@ -26,6 +26,8 @@ pub struct FileOutput {
     /// False for context files: their facts are used, nothing is reported on them.
     pub reported: bool,
     enabled: Vec<bool>,
+    /// The spans of the file's objects that set `metadata.namespace`, with it, in file order.
+    namespaces: Namespaces,
     /// The file's text, for findings of the per-set rules. [`Collected::push`] keeps it only
     /// when asked to; otherwise it is read again if a per-set finding needs it.
     pub source: Option<Arc<SourceFile>>,
@@ -40,6 +42,38 @@ struct FileRecord {
     directives: FileDirectives,
     reported: bool,
     enabled: Vec<bool>,
+    namespaces: Namespaces,
+}
+
+/// The objects of one file that set `metadata.namespace`: (start, end, namespace), sorted and
+/// not overlapping (documents and List items; never a List itself).
+#[derive(Debug, Default)]
+struct Namespaces(Vec<(u32, u32, Arc<str>)>);
+
+impl Namespaces {
+    fn of(file: &ParsedFile) -> Namespaces {
+        let mut v: Vec<(u32, u32, Arc<str>)> = file
+            .objects
+            .iter()
+            .filter(|o| o.kind_of != ekslint_manifest::ObjectKind::List)
+            .filter_map(|o| {
+                Some((
+                    o.span.start,
+                    o.span.end,
+                    Arc::from(o.namespace_str(&file.tree)?),
+                ))
+            })
+            .collect();
+        v.sort_by_key(|(start, _, _)| *start);
+        Namespaces(v)
+    }
+
+    /// The namespace of the object that holds `span`'s start.
+    fn at(&self, span: Span) -> Option<Arc<str>> {
+        let i = self.0.partition_point(|(start, _, _)| *start <= span.start);
+        let (_, end, ns) = self.0.get(i.checked_sub(1)?)?;
+        (span.start <= *end).then(|| ns.clone())
+    }
 }
 
 /// The per-file results of a run, merged in input order as they arrive: the file records, the
@@ -71,6 +105,7 @@ impl Collected {
             directives: out.directives,
             reported: out.reported,
             enabled: out.enabled,
+            namespaces: out.namespaces,
         });
     }
 
@@ -156,6 +191,7 @@ pub fn lint_file(file: &ParsedFile, settings: &Settings) -> FileOutput {
         facts,
         reported: true,
         enabled,
+        namespaces: Namespaces::of(file),
         source: Some(file.source.clone()),
     }
 }
@@ -259,10 +295,13 @@ pub fn finish_collected(
         let enabled = std::mem::take(&mut o.enabled);
         let is_enabled = |r: &RuleInfo| enabled_code(&enabled, r);
         let unused = suppress::apply(&mut o.findings, &mut o.directives, &is_enabled);
-        findings.append(&mut o.findings);
         if let Some(file) = o.directives.file.as_ref().filter(|_| !unused.is_empty()) {
-            run_suppression_rules(file, &unused, &enabled, settings, &mut findings);
+            run_suppression_rules(file, &unused, &enabled, settings, &mut o.findings);
         }
+        for f in &mut o.findings {
+            f.namespace = o.namespaces.at(f.span);
+        }
+        findings.append(&mut o.findings);
     }
     // One place applies the config's severity overrides, to every finding (suppression
     // findings included); a finding keeps the severity its rule gave it otherwise.

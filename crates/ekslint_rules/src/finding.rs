@@ -50,6 +50,9 @@ pub struct Finding {
     pub labels: Vec<Label>,
     pub help: Option<String>,
     pub fix: Option<Fix>,
+    /// `metadata.namespace` of the object the finding is in, when the manifest sets one. Filled
+    /// in when the report is finished (rules leave it `None`); reports group findings by it.
+    pub namespace: Option<Arc<str>>,
 }
 
 impl Finding {
@@ -71,6 +74,7 @@ impl Finding {
             labels: Vec::new(),
             help: None,
             fix: None,
+            namespace: None,
         }
     }
 

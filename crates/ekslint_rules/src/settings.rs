@@ -30,8 +30,12 @@ pub struct Settings {
     enabled: Vec<bool>,
     severity: HashMap<&'static str, Severity>,
     per_file: Vec<(GlobMatcher, Vec<String>)>,
-    /// Directory that per-file-ignores globs are relative to.
+    /// Directory that per-file-ignores globs are relative to: the config file's, made absolute
+    /// when the settings are built.
     pub base_dir: PathBuf,
+    /// The working directory when the settings were built: relative input paths are joined to
+    /// it before they are matched against `base_dir` (empty: paths are matched as given).
+    cwd: PathBuf,
     pub limits: Limits,
     /// The AWS account(s), partition and region being migrated to (`aws:` in the config).
     pub aws: AwsTarget,
@@ -48,6 +52,7 @@ impl Settings {
             severity: HashMap::new(),
             per_file: Vec::new(),
             base_dir: PathBuf::new(),
+            cwd: PathBuf::new(),
             limits: Limits::default(),
             aws: AwsTarget::default(),
             external_service_accounts: Vec::new(),
@@ -121,7 +126,10 @@ impl Settings {
                 .per_file
                 .push((m, codes.iter().map(|c| c.value.clone()).collect()));
         }
-        settings.base_dir = config.dir.clone();
+        // Globs are relative to the config file's directory wherever ekslint runs from, so both
+        // sides are made absolute (ruff does the same).
+        settings.cwd = std::env::current_dir().unwrap_or_default();
+        settings.base_dir = absolute(&config.dir, &settings.cwd);
         settings.aws = config.aws.clone();
         settings.external_service_accounts = config
             .external_service_accounts
@@ -168,7 +176,18 @@ impl Settings {
             return enabled;
         }
         let p = Path::new(path);
-        let rel = p.strip_prefix(&self.base_dir).unwrap_or(p);
+        let full = absolute(p, &self.cwd);
+        let rel = full
+            .strip_prefix(&self.base_dir)
+            .ok()
+            .map(Path::to_path_buf)
+            .or_else(|| {
+                // A path through a symbolic link to the config's directory.
+                let real = std::fs::canonicalize(p).ok()?;
+                let base = std::fs::canonicalize(&self.base_dir).ok()?;
+                real.strip_prefix(base).ok().map(Path::to_path_buf)
+            });
+        let rel = rel.as_deref().unwrap_or(p);
         let rel = rel.strip_prefix("./").unwrap_or(rel);
         for (m, codes) in &self.per_file {
             if m.is_match(rel) || m.is_match(p) {
@@ -189,4 +208,30 @@ impl Settings {
             .position(|r| r.info().code == rule.code)
             .is_some_and(|i| self.enabled[i])
     }
+}
+
+/// `path` joined to `base` when relative (and `base` is not empty), without `.` and `..`
+/// components (lexically: symbolic links are not resolved).
+fn absolute(path: &Path, base: &Path) -> PathBuf {
+    use std::path::Component;
+    let joined = if path.is_relative() && !base.as_os_str().is_empty() {
+        base.join(path)
+    } else {
+        path.to_path_buf()
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else if !out.has_root() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }

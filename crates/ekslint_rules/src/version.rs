@@ -156,7 +156,9 @@ pub fn resolve_target(s: &str, today: &str) -> Result<KubeVersion, String> {
             .filter(|v| v.standard_on(today))
             .map(|v| v.minor)
             .min()
-            .ok_or_else(|| "no EKS version is in standard support in the bundled calendar".to_string()),
+            .ok_or_else(|| {
+                "no EKS version is in standard support in the bundled calendar".to_string()
+            }),
         "eks-oldest-supported" => cal
             .versions
             .iter()
@@ -164,12 +166,63 @@ pub fn resolve_target(s: &str, today: &str) -> Result<KubeVersion, String> {
             .map(|v| v.minor)
             .min()
             .ok_or_else(|| "no EKS version is supported in the bundled calendar".to_string()),
-        other => KubeVersion::parse(other).ok_or_else(|| {
-            format!(
-                "`{other}` is not a Kubernetes version; write it like `1.33` or `v1.33.2`, or use eks-latest, eks-oldest-standard or eks-oldest-supported"
-            )
-        }),
+        other => {
+            let v = KubeVersion::parse(other).ok_or_else(|| {
+                format!(
+                    "`{other}` is not a Kubernetes version; write it like `1.33` or `v1.33.2`, or use eks-latest, eks-oldest-standard or eks-oldest-supported"
+                )
+            })?;
+            let (oldest, newest) = known_range();
+            if v < oldest || v > newest {
+                let mut m = format!(
+                    "Kubernetes `{other}` is outside what ekslint knows: ekslint {} knows Kubernetes {oldest} to {newest}",
+                    env!("CARGO_PKG_VERSION")
+                );
+                match suggest_version(v) {
+                    Some(s) => m.push_str(&format!("; did you mean `{s}`?")),
+                    None if v > newest => {
+                        m.push_str(" (a newer ekslint knows newer versions; eks-latest is the newest in EKS standard support)")
+                    }
+                    None => {}
+                }
+                return Err(m);
+            }
+            Ok(v)
+        }
     }
+}
+
+/// The Kubernetes versions a target may be: from the oldest minor in which the API table
+/// (`rules/api/deprecated-apis.yaml`) records a Kubernetes deprecation or removal, to the newest
+/// minor of the EKS calendar (`rules/eks-versions.yaml`). Outside it there is nothing to check
+/// against, and such a target is almost always a typo (`1.3` for `1.30`).
+pub fn known_range() -> (KubeVersion, KubeVersion) {
+    static RANGE: OnceLock<(KubeVersion, KubeVersion)> = OnceLock::new();
+    *RANGE.get_or_init(|| {
+        let oldest = crate::rules::api::support::table::ApiTable::get()
+            .rows
+            .iter()
+            .filter(|r| r.is_kubernetes())
+            .flat_map(|r| [r.deprecated(), r.removed()])
+            .flatten()
+            .min()
+            .expect("the API table has Kubernetes rows");
+        let newest = eks_calendar()
+            .versions
+            .iter()
+            .map(|v| v.minor)
+            .max()
+            .expect("the EKS calendar is not empty");
+        (oldest.min(newest), newest)
+    })
+}
+
+/// A known version that `v` is a likely typo of: a dropped trailing zero (`1.3` for `1.30`, the
+/// way YAML reads an unquoted 1.30 as a number).
+fn suggest_version(v: KubeVersion) -> Option<KubeVersion> {
+    let (oldest, newest) = known_range();
+    let tens = KubeVersion::new(v.major, v.minor.checked_mul(10)?);
+    (oldest <= tens && tens <= newest).then_some(tens)
 }
 
 /// Today's date in UTC as `YYYY-MM-DD`, from the system clock.
@@ -238,6 +291,17 @@ mod tests {
             Ok(KubeVersion::new(1, 32))
         );
         assert!(resolve_target("lts", "2026-11-22").is_err());
+        // Outside the known range: a dropped trailing zero is suggested.
+        let typo = resolve_target("1.3", "2026-11-22").unwrap_err();
+        assert!(typo.contains("did you mean `1.30`?"), "{typo}");
+        for v in ["1.40", "2.0", "0.9", "1.7"] {
+            assert!(resolve_target(v, "2026-11-22").is_err(), "{v}");
+        }
+        let (oldest, newest) = known_range();
+        assert_eq!(oldest, KubeVersion::new(1, 8));
+        let calendar_newest = eks_calendar().versions.iter().map(|v| v.minor).max();
+        assert_eq!(Some(newest), calendar_newest);
+        assert_eq!(resolve_target("1.8", "2026-11-22"), Ok(oldest));
     }
 
     #[test]

@@ -75,6 +75,12 @@ fn settings_for(rule: &RuleInfo, doc: &str) -> Option<Settings> {
             settings.target = KubeVersion::parse(&t.value)?;
         }
         settings.aws = config.aws;
+        settings.addons = config.addons.iter().cloned().collect();
+        settings.external_service_accounts = config
+            .external_service_accounts
+            .iter()
+            .map(|s| s.value.clone())
+            .collect();
         if let Some(limits) = config.limits {
             settings.limits = limits;
         }

@@ -8,7 +8,8 @@
 //! in it is linted together (so a Deployment in one file sees the ServiceAccount in another),
 //! the markers of every file are checked, and a file with `# ekslint-test: context` is read as
 //! context only (`--context`). Other directives: `aws-account-ids=…` (comma-separated),
-//! `aws-partition=…`, `aws-region=…`, `external-service-accounts=…` (comma-separated), taken
+//! `aws-partition=…`, `aws-region=…`, `external-service-accounts=…` (comma-separated),
+//! `addons=name:release,…`, taken
 //! from the first file that has them.
 
 use std::collections::BTreeMap;
@@ -115,6 +116,15 @@ fn lint(paths: &[PathBuf], code: &str) -> (ekslint_rules::Report, Vec<(PathBuf, 
     let mut settings = Settings::only(target, &selectors);
     if let Some(ids) = first("aws-account-ids") {
         settings.aws.account_ids = ids.split(',').map(str::to_string).collect();
+    }
+    if let Some(addons) = first("addons") {
+        for a in addons.split(',') {
+            let (name, release) = a.split_once(':').expect("`addons=name:release,…`");
+            settings.addons.insert(
+                name.to_string(),
+                KubeVersion::parse(release).expect("release"),
+            );
+        }
     }
     if let Some(sas) = first("external-service-accounts") {
         settings.external_service_accounts = sas.split(',').map(str::to_string).collect();

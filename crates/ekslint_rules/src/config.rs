@@ -61,6 +61,8 @@ pub struct Config {
     /// ServiceAccounts that another tool creates (eksctl, Terraform, a platform team's
     /// repository): `name` or `namespace/name`, either part `*` (`external-service-accounts`).
     pub external_service_accounts: Vec<Spanned<String>>,
+    /// The release each add-on runs on the destination cluster (`addons: {cert-manager: "1.5"}`).
+    pub addons: Vec<(String, crate::version::KubeVersion)>,
 }
 
 /// The AWS account(s), partition and region the manifests are moving to: `aws:` in the config.
@@ -87,6 +89,7 @@ const KEYS: &[&str] = &[
     "per-file-ignores",
     "fail-on",
     "external-service-accounts",
+    "addons",
 ];
 
 /// `.ekslint.yaml` in `start` or the nearest parent directory.
@@ -164,6 +167,50 @@ pub fn parse(path: &str, text: &str, dir: PathBuf) -> Result<Config, ConfigError
                 config.fail_on = Some(parse_severity(&s, &src)?);
             }
             "aws" => config.aws = parse_aws(tree, v, &src)?,
+            "addons" => {
+                let Some(map) = tree.entries(v) else {
+                    return Err(ConfigError::at(
+                        &src,
+                        tree.span(v),
+                        "`addons` must map add-on names to their release (`cert-manager: \"1.5\"`)",
+                    ));
+                };
+                for ae in map {
+                    let name = scalar_string(tree, ae.key, &src, "addons")?;
+                    if crate::rules::api::support::addons::addon(&name.value).is_none() {
+                        let known: Vec<&str> = crate::rules::api::support::addons::ADDONS
+                            .addons
+                            .iter()
+                            .map(|a| a.name.as_str())
+                            .collect();
+                        let mut err = ConfigError::at(
+                            &src,
+                            name.span,
+                            format!(
+                                "`{}` is not an add-on ekslint knows the APIs of",
+                                name.value
+                            ),
+                        );
+                        err = match crate::support::suggest::closest(
+                            &name.value,
+                            known.iter().copied(),
+                        ) {
+                            Some(n) => err.help(format!("did you mean `{n}`?")),
+                            None => err.help(format!("known add-ons: {}", known.join(", "))),
+                        };
+                        return Err(err);
+                    }
+                    let release = scalar_string(tree, ae.value, &src, "addons")?;
+                    let Some(v) = crate::version::KubeVersion::parse(&release.value) else {
+                        return Err(ConfigError::at(
+                            &src,
+                            release.span,
+                            format!("`{}` is not a release like 1.5 or v6.2.1", release.value),
+                        ));
+                    };
+                    config.addons.push((name.value, v));
+                }
+            }
             "external-service-accounts" => {
                 let list = string_list(tree, v, &src, "external-service-accounts")?;
                 for s in &list {

@@ -41,6 +41,8 @@ pub struct Settings {
     pub aws: AwsTarget,
     /// ServiceAccounts created outside the manifests (`external-service-accounts:`).
     pub external_service_accounts: Vec<String>,
+    /// Add-on releases the config names (`addons:`); others are assumed from the table.
+    pub addons: HashMap<String, KubeVersion>,
 }
 
 impl Settings {
@@ -56,6 +58,7 @@ impl Settings {
             limits: Limits::default(),
             aws: AwsTarget::default(),
             external_service_accounts: Vec::new(),
+            addons: HashMap::new(),
         }
     }
 
@@ -131,6 +134,7 @@ impl Settings {
         settings.cwd = std::env::current_dir().unwrap_or_default();
         settings.base_dir = absolute(&config.dir, &settings.cwd);
         settings.aws = config.aws.clone();
+        settings.addons = config.addons.iter().cloned().collect();
         settings.external_service_accounts = config
             .external_service_accounts
             .iter()

@@ -19,6 +19,8 @@ pub static RULES: &[&dyn Rule] = &[
     &api::api_removed::ApiRemoved,
     &api::api_deprecated::ApiDeprecated,
     &api::api_addon_deprecated::ApiAddonDeprecated,
+    &api::api_addon_removed::ApiAddonRemoved,
+    &api::api_removed_reference::ApiRemovedReference,
     // AUTH: the aws-auth ConfigMap.
     &auth::aws_auth_location::AwsAuthLocation,
     &auth::data_key_case::DataKeyCase,
@@ -157,6 +159,7 @@ impl SetIndex {
 /// test fails for a file under `rules/` that is not listed.
 pub static TABLES: &[TableCheck] = &[
     table_check::<api::support::table::TableFile>(api::support::table::TABLE_FILE),
+    table_check::<api::support::addons::AddonsFile>(api::support::addons::ADDONS_TABLE),
     table_check::<auth::support::AuthTable>(auth::support::TABLE_FILE),
     table_check::<crate::support::aws::PartitionsFile>(crate::support::aws::PARTITIONS_TABLE),
     table_check::<csi::support::table::DriversFile>(csi::support::table::DRIVERS_TABLE),

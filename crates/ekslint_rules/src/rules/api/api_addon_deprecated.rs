@@ -1,19 +1,25 @@
 use ekslint_manifest::Object;
 
+use super::support::addons::release;
+use super::support::table::Component;
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an `apiVersion` of an add-on (cert-manager, Istio, the CSI external-snapshotter) that
-    /// the add-on itself has deprecated or removed, with the add-on release that removed it and the
-    /// replacement.
+    /// Reports an `apiVersion` of an add-on (cert-manager, Istio, External Secrets Operator, the
+    /// CSI snapshot controller) that the add-on has deprecated but that the release the
+    /// destination cluster runs still serves, with the replacement. The release is assumed from
+    /// `rules/api/addons.yaml` (a current release, as a new cluster installs) or given in
+    /// `.ekslint.yaml` (`addons: {cert-manager: "1.5"}`). A version that release no longer serves
+    /// is API004's.
     ///
     /// ## Why is this bad?
-    /// A migration to EKS usually installs current releases of the add-ons. Their CRDs no longer
-    /// define the old versions, so the manifest fails to apply with `no matches for kind`.
-    /// ekslint does not know which add-on release the new cluster runs, so this is a warning.
+    /// The next upgrade of the add-on stops serving the version, and the manifest then fails to
+    /// apply with `no matches for kind`. Move to the replacement while both are served.
+    ///
+    /// Example needs: `.ekslint.yaml` with `addons: {cert-manager: "1.4"}`
     ///
     /// ## Example
     /// ```yaml
@@ -48,7 +54,7 @@ declare_rule! {
         family: Api,
         severity: Warning,
         fix: None,
-        summary: "The apiVersion belongs to an add-on release that deprecated or removed it",
+        summary: "The apiVersion is deprecated by its add-on, which still serves it",
     }
 }
 
@@ -57,18 +63,31 @@ impl Rule for ApiAddonDeprecated {
         let Some((row, span)) = super::support::row_for(ctx, obj) else {
             return;
         };
-        if row.is_kubernetes() {
+        let Component::Addon(name) = &row.component else {
             return;
+        };
+        let Some((release, configured)) = release(ctx.settings, name) else {
+            return;
+        };
+        if row.removed().is_some_and(|r| release >= r) {
+            return; // API004
         }
-        let status = match (&row.removed_in, &row.deprecated_in) {
-            (Some(r), _) => format!("was removed in {} {r}", row.component),
-            (None, Some(d)) => format!("is deprecated since {} {d}", row.component),
-            (None, None) => format!("is deprecated by {}", row.component),
+        let Some(deprecated) = row.deprecated().filter(|d| release >= *d) else {
+            return;
+        };
+        let assumed = if configured {
+            format!("the cluster runs {release}")
+        } else {
+            format!("assuming {release} or newer")
+        };
+        let until = match row.removed() {
+            Some(r) => format!(" and {r} stops serving it"),
+            None => String::new(),
         };
         let f = ctx.report(
             span,
             format!(
-                "`{}` {} {status}",
+                "`{}` {} is deprecated since {name} {deprecated} ({assumed}){until}",
                 row.api_version,
                 obj.kind_str(ctx.tree()).unwrap_or(&row.kind),
             ),

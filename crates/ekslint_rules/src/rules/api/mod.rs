@@ -3,5 +3,7 @@
 pub mod support;
 
 pub mod api_addon_deprecated;
+pub mod api_addon_removed;
 pub mod api_deprecated;
 pub mod api_removed;
+pub mod api_removed_reference;

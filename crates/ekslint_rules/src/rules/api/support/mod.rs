@@ -1,5 +1,6 @@
 //! Shared helpers of the API rules: tables, views and parsers that several rules use.
 
+pub mod addons;
 pub mod table;
 
 use ekslint_manifest::{NodeId, Object, Span, Tree};
@@ -79,6 +80,7 @@ pub(crate) fn row_for<'t>(ctx: &FileCtx<'_>, obj: &Object) -> Option<(&'t ApiRow
 pub(crate) fn help_text(row: &ApiRow) -> String {
     let mut help = match &row.replacement {
         Some(r) => format!("change `apiVersion` to `{r}`"),
+        None if row.kind == "*" => "move the object to its kind's current API group".to_string(),
         None => format!(
             "`{}` has no replacement API; remove it or use an alternative",
             row.kind

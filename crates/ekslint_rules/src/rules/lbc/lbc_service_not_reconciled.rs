@@ -15,7 +15,11 @@ declare_rule! {
     /// - `aws-load-balancer-type: nlb` (or another value that means the legacy in-tree cloud
     ///   provider) together with annotations only the controller reads
     ///   (`aws-load-balancer-scheme`, `-attributes`, `-nlb-target-type`, `-ip-address-type`, …):
-    ///   each such key is reported.
+    ///   each such key is reported;
+    /// - `type: LoadBalancer` with controller-only annotations but neither
+    ///   `spec.loadBalancerClass` nor `aws-load-balancer-type`: reported once, at the first such
+    ///   key. The controller's Service webhook (on by default since v2.5) sets the class when the
+    ///   Service is created, but only where the controller and its webhook run.
     ///
     /// ## Why is this bad?
     /// Without a class, the controller reconciles a Service only when `aws-load-balancer-type` is
@@ -127,6 +131,34 @@ impl Rule for LbcServiceNotReconciled {
                     .with_label(type_span, "selects the in-tree provider")
                     .help("set `spec.loadBalancerClass: service.k8s.aws/nlb` (or `aws-load-balancer-type: external` with `aws-load-balancer-nlb-target-type: ip`); changing either on an existing Service replaces the load balancer");
                 }
+            }
+            SvcController::Default => {
+                // Controller-only annotations with neither a class nor a type annotation: one
+                // finding per Service, at the first of them.
+                let only: Vec<_> = super::support::annotations(tree, obj)
+                    .into_iter()
+                    .filter(|a| {
+                        super::support::row_of(a.key)
+                            .is_some_and(|row| row.lbc_only() && row.reads("Service"))
+                    })
+                    .collect();
+                let Some(first) = only.first() else { return };
+                let others = match only.len() {
+                    1 => String::new(),
+                    n => format!(" (and {} more controller annotations)", n - 1),
+                };
+                let f = ctx.report(
+                    first.key_span,
+                    format!(
+                        "`{}`{others} takes effect only if the AWS Load Balancer Controller's webhook sets `spec.loadBalancerClass` when the Service is created: this Service names neither a class nor `aws-load-balancer-type`, so without the webhook the legacy in-tree provider creates a Classic Load Balancer and ignores these annotations",
+                        first.key
+                    ),
+                );
+                f.label("read only by the AWS Load Balancer Controller");
+                for a in only.iter().skip(1).take(4) {
+                    f.with_label(a.key_span, "controller only");
+                }
+                f.help("say which controller you mean: `spec.loadBalancerClass: service.k8s.aws/nlb` (or `eks.amazonaws.com/nlb` with EKS Auto Mode), or `service.beta.kubernetes.io/aws-load-balancer-type: external` with `aws-load-balancer-nlb-target-type: ip`");
             }
             _ => {}
         }

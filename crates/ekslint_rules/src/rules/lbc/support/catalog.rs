@@ -329,19 +329,35 @@ fn ours(key: &str) -> bool {
     if prefix == "alb.ingress.kubernetes.io" {
         return true;
     }
-    if prefix == "service.beta.kubernetes.io" {
+    if prefix == "service.beta.kubernetes.io" || prefix == "service.kubernetes.io" {
         return suffix.starts_with("aws-load-balancer-")
-            || suffix.starts_with("actions.")
-            || is_typo_of(suffix, "load-balancer-source-ranges");
-    }
-    if prefix == "service.kubernetes.io" {
-        return suffix.starts_with("aws-load-balancer-");
+            || (prefix == "service.beta.kubernetes.io" && suffix.starts_with("actions."))
+            || is_typo_of(suffix, "load-balancer-source-ranges")
+            || misspelt_service_key(suffix);
     }
     // Near misses of the prefixes themselves: `alb.ingress.kubernetes.com/scheme`.
     if is_typo_of(prefix, "alb.ingress.kubernetes.io") {
         return true;
     }
-    is_typo_of(prefix, "service.beta.kubernetes.io") && suffix.starts_with("aws-load-balancer-")
+    is_typo_of(prefix, "service.beta.kubernetes.io")
+        && (suffix.starts_with("aws-load-balancer-") || misspelt_service_key(suffix))
+}
+
+/// A Service key whose whole name is a typo of a catalog key, the typo inside the
+/// `aws-load-balancer-` part itself (`aws-load-balancre-type`, `aws-load-blaancer-scheme`). Other
+/// clouds' keys under the same prefix (`azure-load-balancer-internal`,
+/// `oci-load-balancer-shape`) are a different word, not a slip: a key counts only when it still
+/// starts with `aws` or is at most two edits away.
+fn misspelt_service_key(suffix: &str) -> bool {
+    CATALOG
+        .annotations
+        .iter()
+        .filter(|r| !r.output && r.template_prefix().is_none())
+        .filter_map(|r| r.key.strip_prefix(SERVICE_PREFIX))
+        .any(|known| {
+            crate::support::suggest::typo_distance(suffix, known)
+                .is_some_and(|d| d <= 2 || suffix.starts_with("aws"))
+        })
 }
 
 pub fn lookup(key: &str) -> Lookup<'static> {

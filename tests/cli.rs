@@ -1387,3 +1387,43 @@ fn findings_carry_the_namespace_of_their_object() {
         "{v}"
     );
 }
+
+#[test]
+fn hidden_directories_are_counted_and_linted_when_named() {
+    let d = scratch("hidden");
+    let removed = "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: a}\n";
+    std::fs::create_dir_all(d.join(".deploy")).unwrap();
+    std::fs::create_dir_all(d.join(".git")).unwrap();
+    std::fs::create_dir_all(d.join("app")).unwrap();
+    std::fs::write(d.join(".deploy/ingress.yaml"), removed).unwrap();
+    std::fs::write(d.join(".git/not-a-manifest.yaml"), removed).unwrap();
+    std::fs::write(
+        d.join("app/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+    )
+    .unwrap();
+    // A walk leaves the hidden directory out, and says how much it left out (not .git).
+    let o = run_in(&d, &["check", "--no-config", "--format", "json", "."], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["summary"]["files"], 1);
+    assert_eq!(v["summary"]["hidden_files"], 1);
+    let o = run_in(&d, &["check", "--no-config", "."], None);
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        all.contains("1 file in a hidden directory left out"),
+        "{all}"
+    );
+    // Named, the directory and the file are linted.
+    for named in [".deploy", ".deploy/ingress.yaml"] {
+        let o = run_in(
+            &d,
+            &["check", "--no-config", "--format", "json", named],
+            None,
+        );
+        assert_eq!(code(&o), 1, "{named}");
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(v["findings"][0]["code"], "API001", "{named}");
+        assert_eq!(v["summary"]["hidden_files"], 0, "{named}");
+    }
+}

@@ -80,6 +80,8 @@ struct Inputs {
     notifications: Vec<Notification>,
     /// Standard input's bytes, read once, when `-` is among the files.
     stdin: Option<Vec<u8>>,
+    /// Manifests in hidden directories that the walk skipped.
+    hidden: usize,
 }
 
 fn run_inner(args: CheckArgs) -> Result<u8, String> {
@@ -117,7 +119,9 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
 
     let mut notifications = inputs.notifications;
     notifications.extend(file_notes);
-    let report = ekslint_rules::finish_collected(collected, notifications, &run.settings, &Disk);
+    let mut report =
+        ekslint_rules::finish_collected(collected, notifications, &run.settings, &Disk);
+    report.stats.hidden_files = inputs.hidden;
     timings.lap(
         "cross-object pass, suppressions, sorting",
         report.findings.len(),
@@ -166,6 +170,13 @@ fn discover_inputs(args: &CheckArgs, threads: usize) -> Result<Inputs, String> {
     let (context, context_notes) = context_inputs(&args.context, &found.inputs, threads);
     if found.inputs.is_empty() && found.notes.is_empty() {
         let mut notice = "warning: no manifests found (*.yaml, *.yml, *.json; .gitignore, .ignore and .ekslintignore are honoured)".to_string();
+        if found.hidden > 0 {
+            notice.push_str(&format!(
+                "; {} in hidden directories skipped: name the directory to lint {}",
+                found.hidden,
+                if found.hidden == 1 { "it" } else { "them" }
+            ));
+        }
         if found.excluded > 0 {
             notice.push_str(&format!(
                 "; {} named {} excluded by --force-exclude",
@@ -195,6 +206,7 @@ fn discover_inputs(args: &CheckArgs, threads: usize) -> Result<Inputs, String> {
         context,
         notifications,
         stdin,
+        hidden: found.hidden,
     })
 }
 

@@ -44,6 +44,9 @@ pub struct Discovered {
     pub notes: Vec<Notification>,
     /// Files named on the command line that `--force-exclude` left out.
     pub excluded: usize,
+    /// Manifests a walk skipped because they are in a hidden directory (`.deploy/`) or are
+    /// hidden themselves; a directory or file named on the command line is always walked.
+    pub hidden: usize,
 }
 
 /// Expand the command-line paths into a sorted, de-duplicated list of inputs. Paths that do not
@@ -55,6 +58,7 @@ pub fn discover(paths: &[PathBuf], threads: usize, force_exclude: bool) -> Disco
     let mut notes = Vec::new();
     let mut dirs = Vec::new();
     let mut excluded = 0;
+    let hidden = std::sync::atomic::AtomicUsize::new(0);
     let mut ignores = IgnoreCache::default();
     for p in paths {
         if p.as_os_str() == "-" {
@@ -82,9 +86,13 @@ pub fn discover(paths: &[PathBuf], threads: usize, force_exclude: bool) -> Disco
         for d in &dirs[1..] {
             builder.add(d);
         }
+        // Hidden entries are walked (to count what is skipped) but not linted; `.git` is never
+        // entered.
         builder
             .threads(threads)
             .require_git(false)
+            .hidden(false)
+            .filter_entry(|e| e.file_name() != ".git")
             .add_custom_ignore_filename(".ekslintignore");
         let found = Mutex::new(Vec::new());
         let errors = Mutex::new(Vec::new());
@@ -100,6 +108,18 @@ pub fn discover(paths: &[PathBuf], threads: usize, force_exclude: bool) -> Disco
                         let Some(t) = e.file_type() else {
                             return ignore::WalkState::Continue;
                         };
+                        let in_hidden = e.depth() > 0
+                            && e.path()
+                                .components()
+                                .rev()
+                                .take(e.depth())
+                                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+                        if in_hidden {
+                            if (t.is_file() || t.is_symlink()) && is_manifest(e.path()) {
+                                hidden.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            }
+                            return ignore::WalkState::Continue;
+                        }
                         if t.is_file() && is_manifest(e.path()) {
                             found.lock().expect("not poisoned").push(e.into_path());
                         } else if t.is_symlink() && is_manifest(e.path()) {
@@ -137,6 +157,7 @@ pub fn discover(paths: &[PathBuf], threads: usize, force_exclude: bool) -> Disco
         inputs,
         notes,
         excluded,
+        hidden: hidden.into_inner(),
     }
 }
 

@@ -328,6 +328,13 @@ pub fn summary_line(report: &Report) -> String {
             "context files read",
         ));
     }
+    if stats.hidden_files > 0 {
+        skipped.push(plural(
+            stats.hidden_files,
+            "file in a hidden directory left out, name the directory to lint it",
+            "files in hidden directories left out, name the directory to lint them",
+        ));
+    }
     if !skipped.is_empty() {
         line.push_str(" (");
         line.push_str(&skipped.join(", "));

@@ -20,6 +20,7 @@
 //!     "non_kubernetes_documents": 2,     // documents without apiVersion and kind, skipped
 //!     "helm_templates": 1,               // unrendered Helm templates, skipped
 //!     "unreadable_files": 1,             // files that could not be read (see notifications)
+//!     "hidden_files": 0,                 // manifests in hidden directories a walk left out
 //!     "errors": 3,                       // findings by severity
 //!     "warnings": 1,
 //!     "infos": 0
@@ -114,6 +115,7 @@ struct Summary {
     non_kubernetes_documents: usize,
     helm_templates: usize,
     unreadable_files: usize,
+    hidden_files: usize,
     errors: usize,
     warnings: usize,
     infos: usize,
@@ -201,6 +203,7 @@ impl<'a> JsonReport<'a> {
                 non_kubernetes_documents: stats.non_kubernetes_documents,
                 helm_templates: stats.helm_templates,
                 unreadable_files: stats.unreadable_files,
+                hidden_files: stats.hidden_files,
                 errors: report.count(Severity::Error),
                 warnings: report.count(Severity::Warning),
                 infos: report.count(Severity::Info),

@@ -211,6 +211,7 @@ fn sample_report() -> Report {
             helm_templates: 0,
             unreadable_files: 2,
             context_files: 0,
+            hidden_files: 0,
         },
         target: "1.36".to_string(),
     }
@@ -518,6 +519,7 @@ fn summary_wording() {
         helm_templates: 1,
         unreadable_files: 1,
         context_files: 0,
+        hidden_files: 0,
     };
     assert_eq!(
         summary_line(&report),

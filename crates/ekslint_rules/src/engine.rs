@@ -187,6 +187,7 @@ pub fn lint_file(file: &ParsedFile, settings: &Settings) -> FileOutput {
             helm_templates: usize::from(file.helm.is_some()),
             unreadable_files: 0,
             context_files: 0,
+            hidden_files: 0,
         },
         facts,
         reported: true,

@@ -151,6 +151,9 @@ pub struct Stats {
     pub unreadable_files: usize,
     /// Files read only as context for cross-object rules (`--context`), never reported on.
     pub context_files: usize,
+    /// Manifests in hidden directories (`.deploy/`) that a directory walk skipped; naming the
+    /// directory or the file lints them.
+    pub hidden_files: usize,
 }
 
 impl Stats {
@@ -162,6 +165,7 @@ impl Stats {
         self.helm_templates += other.helm_templates;
         self.unreadable_files += other.unreadable_files;
         self.context_files += other.context_files;
+        self.hidden_files += other.hidden_files;
     }
 }
 

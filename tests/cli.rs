@@ -1473,3 +1473,95 @@ fn no_error_sits_on_a_placeholder_in_the_corpus() {
     }
     assert!(checked > 100, "{checked} errors checked");
 }
+
+/// `--fix`, `--unsafe-fixes` and `--diff` (issue 17): span edits that keep comments, quoting,
+/// CRLF and the byte-order mark; a second run changes nothing; files without fixes stay
+/// byte-identical; `--diff` writes nothing; anchors refuse a fix.
+#[test]
+fn fix_and_diff_edit_files_in_place_and_only_what_they_must() {
+    let d = scratch("fix");
+    let hpa = "# Autoscaler from 2019\r\napiVersion: autoscaling/v2\r\nkind: HorizontalPodAutoscaler\r\nmetadata:\r\n  name: web # keep\r\nspec:\r\n  scaleTargetRef:\r\n    apiVersion: \"extensions/v1beta1\" # old\r\n    kind: Deployment\r\n    name: web\r\n  minReplicas: 2\r\n  maxReplicas: 10\r\n";
+    let hpa_bom = format!("\u{feff}{hpa}");
+    let typo = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n    alb.ingress.kubernetes.io/scheem: internal # a typo\nspec:\n  ingressClassName: alb\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n";
+    let clean = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: clean\ndata:\n  a: b\n";
+    let anchored = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: &m\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: extensions/v1beta1\n    kind: Deployment\n    name: web\n  maxReplicas: 3\n";
+    std::fs::write(d.join("hpa.yaml"), &hpa_bom).unwrap();
+    std::fs::write(d.join("typo.yaml"), typo).unwrap();
+    std::fs::write(d.join("clean.yaml"), clean).unwrap();
+    std::fs::write(d.join("anchored.yaml"), anchored).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(d.join("hpa.yaml"), std::fs::Permissions::from_mode(0o640))
+            .unwrap();
+    }
+    let read = |n: &str| std::fs::read_to_string(d.join(n)).unwrap();
+
+    // --diff shows the change and writes nothing.
+    let o = run_in(&d, &["check", "--no-config", "--diff", "."], None);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stdout(&o).contains("+    apiVersion: \"apps/v1\" # old\r"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("Would fix 1 finding in 1 file (API005)"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("with --unsafe-fixes (LBC001)"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("anchors, aliases"), "{}", stderr(&o));
+    assert_eq!(read("hpa.yaml"), hpa_bom);
+
+    // --fix applies the safe fix only, keeping BOM, CRLF, quoting, comments, permissions.
+    let o = run_in(&d, &["check", "--no-config", "--fix", "."], None);
+    assert!(stderr(&o).contains("Fixed 1 finding in 1 file (API005)"), "{}", stderr(&o));
+    let want = hpa_bom.replace("\"extensions/v1beta1\"", "\"apps/v1\"");
+    assert_eq!(read("hpa.yaml"), want);
+    assert_eq!(read("typo.yaml"), typo, "unsafe fixes wait for --unsafe-fixes");
+    assert_eq!(read("clean.yaml"), clean);
+    assert_eq!(read("anchored.yaml"), anchored, "a document with anchors is not edited");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(d.join("hpa.yaml")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+    }
+    // The remaining findings are reported; no temporary file is left behind.
+    assert!(stdout(&o).contains("LBC001"), "{}", stdout(&o));
+    let leftovers: Vec<_> = std::fs::read_dir(&d)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("ekslint-fix"))
+        .collect();
+    assert!(leftovers.is_empty());
+
+    // --unsafe-fixes renames the misspelt key; a second run changes nothing.
+    let o = run_in(&d, &["check", "--no-config", "--fix", "--unsafe-fixes", "."], None);
+    assert!(stderr(&o).contains("(LBC001)"), "{}", stderr(&o));
+    assert_eq!(
+        read("typo.yaml"),
+        typo.replace("/scheem:", "/scheme:"),
+        "the key is renamed, its comment kept"
+    );
+    let before: Vec<String> = ["hpa.yaml", "typo.yaml", "clean.yaml", "anchored.yaml"]
+        .iter()
+        .map(|n| read(n))
+        .collect();
+    let o = run_in(&d, &["check", "--no-config", "--fix", "--unsafe-fixes", "."], None);
+    assert!(stderr(&o).contains("No fixes to apply."), "{}", stderr(&o));
+    let after: Vec<String> = ["hpa.yaml", "typo.yaml", "clean.yaml", "anchored.yaml"]
+        .iter()
+        .map(|n| read(n))
+        .collect();
+    assert_eq!(before, after, "a second --fix changes nothing");
+    let o = run_in(&d, &["check", "--no-config", "--diff", "."], None);
+    assert_eq!(code(&o), 0, "nothing left to fix: {}", stderr(&o));
+}
+
+#[test]
+fn unfixable_rules_are_left_alone_and_stdin_cannot_be_fixed() {
+    let d = scratch("unfixable");
+    let text = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  annotations:\n    eks.amazonaws.com/role-arn: \" arn:aws:iam::111122223333:role/app\"\n";
+    std::fs::write(d.join("sa.yaml"), text).unwrap();
+    std::fs::write(d.join(".ekslint.yaml"), "unfixable: [IRSA001]\n").unwrap();
+    let o = run_in(&d, &["check", "--fix", "sa.yaml"], None);
+    assert!(stderr(&o).contains("No fixes to apply."), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(d.join("sa.yaml")).unwrap(), text);
+    let o = run_in(&d, &["check", "--no-config", "--fix", "-"], Some(text));
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("standard input cannot be fixed"), "{}", stderr(&o));
+}

@@ -140,6 +140,21 @@ pub struct CheckArgs {
     #[arg(long)]
     pub force_exclude: bool,
 
+    /// Apply the safe fixes and write the fixed files (atomically, keeping comments and layout),
+    /// linting each fixed file again until nothing more applies; the report then shows what is
+    /// left. The config's `fixable`/`unfixable` choose the rules.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With `--fix` or `--diff`, also apply the fixes that change behaviour.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of what `--fix` would change and write nothing; exit 1 when there
+    /// is something to fix.
+    #[arg(long)]
+    pub diff: bool,
+
     /// Colours in human output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: Color,

@@ -117,7 +117,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     let collected = add_context(&pool, collected, &inputs.context, &run.settings);
     timings.lap("context files", inputs.context.len(), "files");
 
-    let mut notifications = inputs.notifications;
+    let mut notifications = inputs.notifications.clone();
     notifications.extend(file_notes);
     let mut report =
         ekslint_rules::finish_collected(collected, notifications, &run.settings, &Disk);
@@ -127,6 +127,53 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         report.findings.len(),
         "findings",
     );
+
+    if args.fix || args.diff {
+        if inputs.files.contains(&Input::Stdin) {
+            return Err(
+                "--fix and --diff change files: standard input cannot be fixed".to_string(),
+            );
+        }
+        let options = ekslint_rules::fix::FixOptions {
+            unsafe_fixes: args.unsafe_fixes,
+        };
+        let mut outcome = crate::fix::fix_all(&report, &run.settings, &options);
+        timings.lap("fixes", outcome.changed.len(), "files");
+        if args.diff {
+            let d = crate::fix::diff(&outcome);
+            write_output(args.output.as_deref(), |out| {
+                out.write_all(d.as_bytes()).map(|()| Vec::new())
+            })?;
+            for line in crate::fix::summary(&outcome, false) {
+                eprintln!("{line}");
+            }
+            timings.print();
+            return Ok(if outcome.changed.is_empty() {
+                0
+            } else {
+                EXIT_FINDINGS
+            });
+        }
+        crate::fix::write_all(&mut outcome);
+        for line in crate::fix::summary(&outcome, true) {
+            eprintln!("{line}");
+        }
+        if !outcome.changed.is_empty() {
+            // Report what is left in the files as they are now.
+            let (collected, file_notes) = lint_in_parallel(&pool, &args, &inputs, &run.settings);
+            let collected = add_context(&pool, collected, &inputs.context, &run.settings);
+            let mut notifications = Vec::new();
+            notifications.extend(file_notes);
+            report =
+                ekslint_rules::finish_collected(collected, notifications, &run.settings, &Disk);
+            report.stats.hidden_files = inputs.hidden;
+        }
+        if !outcome.errors.is_empty() {
+            render(&args, &output, &report)?;
+            timings.print();
+            return Ok(EXIT_ERROR);
+        }
+    }
 
     render(&args, &output, &report)?;
     timings.lap("output", report.findings.len(), "findings");

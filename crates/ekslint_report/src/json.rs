@@ -254,6 +254,7 @@ impl<'a> JsonFinding<'a> {
                 applicability: match fix.applicability {
                     Applicability::Safe => "safe",
                     Applicability::Unsafe => "unsafe",
+                    Applicability::DisplayOnly => "display-only",
                 },
                 edits: fix
                     .edits

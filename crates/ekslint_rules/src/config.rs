@@ -51,6 +51,9 @@ pub struct Config {
     pub target_version: Option<Spanned<String>>,
     pub select: Option<Vec<Spanned<String>>>,
     pub ignore: Vec<Spanned<String>>,
+    /// Rules whose fixes `--fix` may apply (`fixable`, default all) and may not (`unfixable`).
+    pub fixable: Option<Vec<Spanned<String>>>,
+    pub unfixable: Vec<Spanned<String>>,
     pub severity: Vec<(Spanned<String>, Severity)>,
     pub per_file_ignores: Vec<(Spanned<String>, Vec<Spanned<String>>)>,
     pub fail_on: Option<Severity>,
@@ -90,6 +93,8 @@ const KEYS: &[&str] = &[
     "fail-on",
     "external-service-accounts",
     "addons",
+    "fixable",
+    "unfixable",
 ];
 
 /// `.ekslint.yaml` in `start` or the nearest parent directory.
@@ -162,6 +167,8 @@ pub fn parse(path: &str, text: &str, dir: PathBuf) -> Result<Config, ConfigError
             }
             "select" => config.select = Some(string_list(tree, v, &src, "select")?),
             "ignore" => config.ignore = string_list(tree, v, &src, "ignore")?,
+            "fixable" => config.fixable = Some(string_list(tree, v, &src, "fixable")?),
+            "unfixable" => config.unfixable = string_list(tree, v, &src, "unfixable")?,
             "fail-on" => {
                 let s = scalar_string(tree, v, &src, "fail-on")?;
                 config.fail_on = Some(parse_severity(&s, &src)?);
@@ -309,6 +316,8 @@ pub fn parse(path: &str, text: &str, dir: PathBuf) -> Result<Config, ConfigError
         .iter()
         .flatten()
         .chain(&config.ignore)
+        .chain(config.fixable.iter().flatten())
+        .chain(&config.unfixable)
         .chain(config.severity.iter().map(|(c, _)| c))
         .chain(config.per_file_ignores.iter().flat_map(|(_, c)| c));
     for s in selectors {

@@ -197,6 +197,18 @@ pub fn lint_file(file: &ParsedFile, settings: &Settings) -> FileOutput {
     }
 }
 
+/// The findings of one file's per-file pass, with the placeholder guard and the file's own
+/// suppressions applied: what a `--fix` round after the first lints again (the per-set rules run
+/// once, over the whole input, in the first round).
+pub fn lint_file_alone(file: &ParsedFile, settings: &Settings) -> Vec<Finding> {
+    let mut out = lint_file(file, settings);
+    out.findings.retain(|f| !on_placeholder(f));
+    let enabled = std::mem::take(&mut out.enabled);
+    let is_enabled = |r: &RuleInfo| enabled_code(&enabled, r);
+    suppress::apply(&mut out.findings, &mut out.directives, &is_enabled);
+    out.findings
+}
+
 /// Context files have no `enabled` list (nothing is reported on them): every code is off there.
 fn enabled_code(enabled: &[bool], rule: &RuleInfo) -> bool {
     RULES

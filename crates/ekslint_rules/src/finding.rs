@@ -27,6 +27,8 @@ pub enum Applicability {
     Safe,
     /// Changes behaviour; only with an explicit opt-in.
     Unsafe,
+    /// Shown as a suggestion, never applied (more than one right answer).
+    DisplayOnly,
 }
 
 #[derive(Clone, Debug)]

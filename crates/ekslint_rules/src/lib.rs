@@ -17,6 +17,7 @@ pub mod data;
 pub mod docs;
 pub mod engine;
 pub mod finding;
+pub mod fix;
 pub mod index;
 pub mod rule;
 pub mod rules;

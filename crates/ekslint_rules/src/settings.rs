@@ -43,6 +43,8 @@ pub struct Settings {
     pub external_service_accounts: Vec<String>,
     /// Add-on releases the config names (`addons:`); others are assumed from the table.
     pub addons: HashMap<String, KubeVersion>,
+    /// Per rule: may `--fix` apply its fixes (`fixable`/`unfixable` in the config)?
+    fixable: Vec<bool>,
 }
 
 impl Settings {
@@ -59,6 +61,7 @@ impl Settings {
             aws: AwsTarget::default(),
             external_service_accounts: Vec::new(),
             addons: HashMap::new(),
+            fixable: vec![true; RULES.len()],
         }
     }
 
@@ -135,6 +138,18 @@ impl Settings {
         settings.base_dir = absolute(&config.dir, &settings.cwd);
         settings.aws = config.aws.clone();
         settings.addons = config.addons.iter().cloned().collect();
+        for (i, r) in RULES.iter().enumerate() {
+            let info = r.info();
+            let listed = config
+                .fixable
+                .as_ref()
+                .is_none_or(|f| f.iter().any(|s| crate::selector::matches(&s.value, info)));
+            let refused = config
+                .unfixable
+                .iter()
+                .any(|s| crate::selector::matches(&s.value, info));
+            settings.fixable[i] = listed && !refused;
+        }
         settings.external_service_accounts = config
             .external_service_accounts
             .iter()
@@ -159,6 +174,14 @@ impl Settings {
             let (ns, n) = e.split_once('/').unwrap_or(("*", e));
             (n == "*" || n == name) && (ns == "*" || namespace.is_none_or(|x| x == ns))
         })
+    }
+
+    /// May `--fix` apply this rule's fixes?
+    pub fn is_fixable(&self, rule: &RuleInfo) -> bool {
+        RULES
+            .iter()
+            .position(|r| r.info().code == rule.code)
+            .is_some_and(|i| self.fixable[i])
     }
 
     /// The severity the config sets for a rule, if it sets one.

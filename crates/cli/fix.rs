@@ -7,9 +7,9 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use ekslint_manifest::{Format, SourceFile};
+use ekslint_manifest::SourceFile;
 use ekslint_rules::fix::{self, FixOptions, Skipped};
-use ekslint_rules::{Finding, Report, RuleInfo, Settings};
+use ekslint_rules::{Finding, Report, Settings};
 
 /// What fixing did across the run.
 #[derive(Debug, Default)]
@@ -43,73 +43,25 @@ pub fn fix_all(report: &Report, settings: &Settings, options: &FixOptions) -> Ou
     }
     let mut out = Outcome::default();
     for (path, (file, findings)) in by_file {
-        let fixable = |r: &RuleInfo| settings.is_fixable(r);
         let original: Arc<str> = file.text.clone();
-        let mut text = original.to_string();
-        let mut round: Vec<Finding> = findings.into_iter().cloned().collect();
-        for _ in 0..fix::MAX_ROUNDS {
-            let applied = {
-                let ambiguous = ambiguity(path, &text);
-                fix::apply(path, &text, &round, options, &fixable, &ambiguous)
-            };
-            let progressed = !applied.fixed.is_empty();
-            for r in &applied.fixed {
-                *out.fixed.entry(r.code).or_default() += 1;
-            }
-            if !progressed {
-                // What is left once nothing more applies.
-                for (r, why) in &applied.skipped {
-                    match why {
-                        Skipped::Unsafe => *out.unsafe_left.entry(r.code).or_default() += 1,
-                        Skipped::Ambiguous => out.ambiguous += 1,
-                        Skipped::BreaksFile => out.breaking += 1,
-                        Skipped::NotFixable | Skipped::Overlap => {}
-                    }
-                }
-                break;
-            }
-            text = applied.text;
-            // Lint the fixed text again (per-file rules; the cross-object pass ran once).
-            let source = Arc::new(SourceFile::new(path, text.as_str()));
-            let parsed = ekslint_manifest::parse(source, Format::from_path(path), &settings.limits);
-            round = ekslint_rules::engine::lint_file_alone(&parsed, settings)
-                .into_iter()
-                .filter(|f| f.fix.is_some())
-                .collect();
+        let first: Vec<Finding> = findings.into_iter().cloned().collect();
+        let rounds = fix::fix_rounds(path, &original, first, settings, options);
+        for r in &rounds.fixed {
+            *out.fixed.entry(r.code).or_default() += 1;
         }
-        if *text != *original {
-            out.changed.push((path.to_string(), original, text));
+        for (r, why) in &rounds.left {
+            match why {
+                Skipped::Unsafe => *out.unsafe_left.entry(r.code).or_default() += 1,
+                Skipped::Ambiguous => out.ambiguous += 1,
+                Skipped::BreaksFile => out.breaking += 1,
+                Skipped::NotFixable | Skipped::Overlap => {}
+            }
+        }
+        if *rounds.text != *original {
+            out.changed.push((path.to_string(), original, rounds.text));
         }
     }
     out
-}
-
-/// A test of whether the document around a byte offset uses anchors, aliases, merge keys or
-/// tags, for one text.
-fn ambiguity(path: &str, text: &str) -> impl Fn(u32) -> bool {
-    let source = Arc::new(SourceFile::new(path, text));
-    let parsed = ekslint_manifest::parse(
-        source,
-        Format::from_path(path),
-        &ekslint_manifest::Limits::default(),
-    );
-    let docs: Vec<(u32, u32, bool)> = parsed
-        .documents
-        .iter()
-        .map(|d| {
-            let t = &text[d.span.range()];
-            (
-                d.span.start,
-                d.span.end,
-                ekslint_manifest::uses_references(t),
-            )
-        })
-        .collect();
-    move |at| {
-        docs.iter()
-            .find(|(s, e, _)| *s <= at && at <= *e)
-            .is_some_and(|(_, _, uses)| *uses)
-    }
 }
 
 /// Write each changed file: only when it still holds exactly what was linted, through a

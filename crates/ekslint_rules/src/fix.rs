@@ -156,6 +156,80 @@ fn in_bounds(text: &str, e: &Edit) -> bool {
     s <= t && t <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(t)
 }
 
+/// What [`fix_rounds`] did to one file.
+#[derive(Debug, Default)]
+pub struct Rounds {
+    /// The text after the last round.
+    pub text: String,
+    /// Fixes applied, one entry per fix.
+    pub fixed: Vec<&'static RuleInfo>,
+    /// What the last round left, and why.
+    pub left: Vec<(&'static RuleInfo, Skipped)>,
+    /// Rounds that applied something; [`MAX_ROUNDS`] means the loop was cut short.
+    pub rounds: usize,
+}
+
+/// Fix one file until nothing more applies: round one takes `first` (the run's findings of the
+/// file, cross-object ones included), every later round lints the fixed text again with the
+/// per-file rules. At most [`MAX_ROUNDS`] rounds.
+pub fn fix_rounds(
+    path: &str,
+    text: &str,
+    first: Vec<Finding>,
+    settings: &crate::settings::Settings,
+    options: &FixOptions,
+) -> Rounds {
+    let fixable = |r: &RuleInfo| settings.is_fixable(r);
+    let mut out = Rounds {
+        text: text.to_string(),
+        ..Rounds::default()
+    };
+    let mut round = first;
+    for _ in 0..MAX_ROUNDS {
+        let applied = {
+            let refs = references_by_document(path, &out.text);
+            apply(path, &out.text, &round, options, &fixable, &refs)
+        };
+        if applied.fixed.is_empty() {
+            out.left = applied.skipped;
+            break;
+        }
+        out.rounds += 1;
+        out.fixed.extend(applied.fixed);
+        out.text = applied.text;
+        let source = std::sync::Arc::new(SourceFile::new(path, out.text.as_str()));
+        let parsed = ekslint_manifest::parse(source, Format::from_path(path), &settings.limits);
+        round = crate::engine::lint_file_alone(&parsed, settings)
+            .into_iter()
+            .filter(|f| f.fix.is_some())
+            .collect();
+    }
+    out
+}
+
+/// A test of whether the document around a byte offset of `text` uses anchors, aliases, merge
+/// keys or tags.
+pub fn references_by_document(path: &str, text: &str) -> impl Fn(u32) -> bool + use<> {
+    let parsed = load(path, text);
+    let docs: Vec<(u32, u32, bool)> = parsed
+        .documents
+        .iter()
+        .map(|d| {
+            let t = text.get(d.span.range()).unwrap_or("");
+            (
+                d.span.start,
+                d.span.end,
+                ekslint_manifest::uses_references(t),
+            )
+        })
+        .collect();
+    move |at| {
+        docs.iter()
+            .find(|(s, e, _)| *s <= at && at <= *e)
+            .is_some_and(|(_, _, uses)| *uses)
+    }
+}
+
 /// Apply non-overlapping edits (in offset order) to `text`.
 pub fn splice<'a>(text: &str, edits: impl Iterator<Item = &'a Edit>) -> String {
     let mut out = String::with_capacity(text.len());

@@ -19,6 +19,13 @@ fn codes_and_names_are_well_formed_and_unique() {
             i.name
         );
         assert!(codes.insert(i.code), "duplicate code {}", i.code);
+        // A rule with a fix says what its fixes do, and a rule without one says nothing.
+        assert_eq!(
+            i.fix == ekslint_rules::FixAvailability::None,
+            i.fix_safety == ekslint_rules::FixSafety::NoFix,
+            "{}: declare `safety:` exactly when it has a fix",
+            i.code
+        );
         assert!(names.insert(i.name), "duplicate name {}", i.name);
         let doc = i.documentation();
         assert!(

@@ -13,7 +13,7 @@ pub fn rules(args: RulesArgs) -> ExitCode {
             .map(|r| {
                 serde_json::json!({
                     "code": r.code, "name": r.name, "family": r.family.prefix(),
-                    "severity": r.severity.as_str(), "fix": r.fix.as_str(), "summary": r.summary, "url": r.url(),
+                    "severity": r.severity.as_str(), "fix": r.fix_label(), "summary": r.summary, "url": r.url(),
                 })
             })
             .collect();
@@ -21,17 +21,11 @@ pub fn rules(args: RulesArgs) -> ExitCode {
         return print(&format!("{text}\n"));
     }
     let header = ["CODE", "NAME", "SEVERITY", "FIXABLE", "SUMMARY"];
+    let fixes: Vec<String> = rules.iter().map(|r| r.fix_label()).collect();
     let rows: Vec<[&str; 5]> = rules
         .iter()
-        .map(|r| {
-            [
-                r.code,
-                r.name,
-                r.severity.as_str(),
-                r.fix.as_str(),
-                r.summary,
-            ]
-        })
+        .zip(&fixes)
+        .map(|(r, fix)| [r.code, r.name, r.severity.as_str(), fix.as_str(), r.summary])
         .collect();
     print(&table(header, &rows))
 }

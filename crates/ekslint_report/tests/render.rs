@@ -25,6 +25,7 @@ static API_REMOVED: RuleInfo = RuleInfo {
     docs: " ## What it does\n Reports an `apiVersion` and `kind` that the target Kubernetes version\n no longer serves.\n\n ## Why is this bad?\n The API server rejects the manifest.\n",
     security_severity: None,
     judges_placeholders: false,
+    fix_safety: ekslint_rules::FixSafety::Safe,
     source: "crates/ekslint_rules/src/rules/test.rs",
     type_name: "Test",
 };
@@ -39,6 +40,7 @@ static DUPLICATE_OBJECT: RuleInfo = RuleInfo {
     docs: " ## What it does\n Reports an object defined twice; the last one applied wins.\n",
     security_severity: Some("5.0"),
     judges_placeholders: false,
+    fix_safety: ekslint_rules::FixSafety::Safe,
     source: "crates/ekslint_rules/src/rules/test.rs",
     type_name: "Test",
 };
@@ -53,6 +55,7 @@ static UNUSED_SUPPRESSION: RuleInfo = RuleInfo {
     docs: " Reports suppressions that match no finding.\n",
     security_severity: None,
     judges_placeholders: false,
+    fix_safety: ekslint_rules::FixSafety::Safe,
     source: "crates/ekslint_rules/src/rules/test.rs",
     type_name: "Test",
 };

@@ -14,7 +14,7 @@ pub fn markdown(rule: &RuleInfo) -> String {
         rule.family.title(),
         rule.family.prefix(),
         rule.severity.as_str(),
-        rule.fix.as_str()
+        rule.fix_label()
     ));
     out.push_str(&rule.documentation());
     out.push_str(&format!(
@@ -35,7 +35,7 @@ pub fn index() -> String {
             "| [{code}]({code}.md) | {} | {} | {} | {} |\n",
             i.name,
             i.severity.as_str(),
-            i.fix.as_str(),
+            i.fix_label(),
             i.summary,
             code = i.code
         ));

@@ -30,7 +30,7 @@ pub mod version;
 pub use context::{FileCtx, SetCtx, SuppressionCtx};
 pub use engine::{Collected, FileOutput, finish, finish_collected, lint_file};
 pub use finding::{Applicability, Edit, Finding, Fix, Label, Notification, Report, Stats};
-pub use rule::{Family, FixAvailability, Rule, RuleInfo, RuleMeta, Severity};
+pub use rule::{Family, FixAvailability, FixSafety, Rule, RuleInfo, RuleMeta, Severity};
 pub use rules::RULES;
 pub use settings::{Overrides, Settings};
 pub use version::KubeVersion;

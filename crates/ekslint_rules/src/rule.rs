@@ -97,6 +97,42 @@ impl FixAvailability {
     }
 }
 
+/// What a rule's fixes do, as declared: `--fix` applies safe ones, `--unsafe-fixes` unsafe ones
+/// too, display-only ones are suggestions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixSafety {
+    /// The rule has no fix.
+    NoFix,
+    Safe,
+    Unsafe,
+    /// Safe in some cases, unsafe in others (the rule page's "Fix safety" says which).
+    Mixed,
+    DisplayOnly,
+}
+
+impl FixSafety {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixSafety::NoFix => "",
+            FixSafety::Safe => "safe",
+            FixSafety::Unsafe => "unsafe",
+            FixSafety::Mixed => "safe or unsafe",
+            FixSafety::DisplayOnly => "display only",
+        }
+    }
+}
+
+impl RuleInfo {
+    /// The fix column of `ekslint rules` and the rule pages: `no`, or availability and safety
+    /// (`sometimes, unsafe`).
+    pub fn fix_label(&self) -> String {
+        match self.fix {
+            FixAvailability::None => "no".to_string(),
+            f => format!("{}, {}", f.as_str(), self.fix_safety.as_str()),
+        }
+    }
+}
+
 /// Everything about a rule that does not depend on the input.
 #[derive(Debug)]
 pub struct RuleInfo {
@@ -107,6 +143,8 @@ pub struct RuleInfo {
     pub family: Family,
     pub severity: Severity,
     pub fix: FixAvailability,
+    /// What its fixes do (`NoFix` when it has none).
+    pub fix_safety: FixSafety,
     /// One sentence: what the rule reports.
     pub summary: &'static str,
     /// The rule's documentation: its doc comment, in markdown.
@@ -166,6 +204,7 @@ macro_rules! declare_rule {
             family: $family:ident,
             severity: $sev:ident,
             fix: $fix:ident,
+            $(safety: $safety:ident,)?
             summary: $summary:literal
             $(, security_severity: $sec:literal)?
             $(, placeholders: $ph:ident)?
@@ -183,6 +222,7 @@ macro_rules! declare_rule {
                 family: $crate::Family::$family,
                 severity: $crate::Severity::$sev,
                 fix: $crate::FixAvailability::$fix,
+                fix_safety: $crate::__safety!($($safety)?),
                 summary: $summary,
                 docs: concat!($($doc, "\n"),*),
                 security_severity: $crate::__opt!($($sec)?),
@@ -197,6 +237,17 @@ macro_rules! declare_rule {
                 &Self::INFO
             }
         }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __safety {
+    () => {
+        $crate::rule::FixSafety::NoFix
+    };
+    ($s:ident) => {
+        $crate::rule::FixSafety::$s
     };
 }
 

@@ -63,6 +63,7 @@ declare_rule! {
         family: Api,
         severity: Error,
         fix: Sometimes,
+        safety: Safe,
         summary: "An autoscaler's target reference names an apiVersion the target version no longer serves",
     }
 }

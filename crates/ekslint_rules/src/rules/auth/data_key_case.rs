@@ -69,6 +69,7 @@ declare_rule! {
         family: Auth,
         severity: Error,
         fix: Sometimes,
+        safety: Unsafe,
         summary: "An aws-auth data key that nearly matches mapRoles, mapUsers or mapAccounts is ignored",
         placeholders: Judged,
     }

@@ -51,8 +51,9 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// When the list or map is written in block style and indented under its key, adding ` |` after
-    /// the key turns exactly that text into the string the key needs; the fix is safe. Flow style
-    /// (`[...]`, `{...}`) gets no fix.
+    /// the key turns exactly that text into the string the key needs. The fix is unsafe: the
+    /// authenticator ignores the mappings today and honours them after the fix, which grants the
+    /// access they describe, so review them first. Flow style (`[...]`, `{...}`) gets no fix.
     ///
     /// ## References
     /// - aws-iam-authenticator fixture: <https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/master/pkg/mapper/configmap/yaml/aws-auth-missing-bar.yaml>
@@ -63,6 +64,7 @@ declare_rule! {
         family: Auth,
         severity: Error,
         fix: Sometimes,
+        safety: Unsafe,
         summary: "An aws-auth data value is a YAML list or map instead of a string (a missing `|`)",
         placeholders: Judged,
     }
@@ -119,7 +121,7 @@ impl Rule for DataValueNotString {
                         span: ekslint_manifest::Span::new(key_span.end + 1, key_span.end + 1),
                         replacement: " |".to_string(),
                     }],
-                    applicability: Applicability::Safe,
+                    applicability: Applicability::Unsafe,
                 });
             }
         }

@@ -59,6 +59,7 @@ declare_rule! {
         family: Auth,
         severity: Warning,
         fix: Sometimes,
+        safety: Safe,
         summary: "A mapAccounts item is not a quoted 12-digit account ID string",
         placeholders: Judged,
     }

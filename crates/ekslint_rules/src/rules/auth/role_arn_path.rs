@@ -66,6 +66,7 @@ declare_rule! {
         family: Auth,
         severity: Error,
         fix: Sometimes,
+        safety: Unsafe,
         summary: "A mapRoles rolearn includes an IAM path, so it never matches the caller's path-less role ARN",
         placeholders: Judged,
     }

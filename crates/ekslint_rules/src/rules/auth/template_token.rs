@@ -67,6 +67,7 @@ declare_rule! {
         family: Auth,
         severity: Error,
         fix: Sometimes,
+        safety: Safe,
         summary: "A username or group uses a template token that is not rendered, or one that fails for IAM users",
         placeholders: Judged,
     }

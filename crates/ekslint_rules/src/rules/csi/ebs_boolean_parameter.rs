@@ -59,6 +59,7 @@ declare_rule! {
         family: Csi,
         severity: Error,
         fix: Sometimes,
+        safety: Mixed,
         summary: "An EBS CSI boolean parameter that is not exactly \"true\" or \"false\" (the driver reads it as false)",
         security_severity: "7.5",
     }

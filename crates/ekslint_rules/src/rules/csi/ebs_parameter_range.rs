@@ -65,6 +65,7 @@ declare_rule! {
         family: Csi,
         severity: Warning,
         fix: Sometimes,
+        safety: Safe,
         summary: "An EBS StorageClass value outside the documented range, or a deprecated EBS key",
     }
 }

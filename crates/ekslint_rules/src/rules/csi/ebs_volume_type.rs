@@ -59,6 +59,7 @@ declare_rule! {
         family: Csi,
         severity: Error,
         fix: Sometimes,
+        safety: Safe,
         summary: "An EBS volume type, IOPS or throughput combination that CreateVolume rejects",
     }
 }

@@ -71,6 +71,7 @@ declare_rule! {
         family: Csi,
         severity: Error,
         fix: Sometimes,
+        safety: Safe,
         summary: "A StorageClass parameter key the driver rejects, or a parameter value that is not a string",
     }
 }

@@ -56,6 +56,7 @@ declare_rule! {
         family: Irsa,
         severity: Error,
         fix: Sometimes,
+        safety: Safe,
         summary: "The ServiceAccount's eks.amazonaws.com/role-arn is not a valid IAM role ARN",
     }
 }

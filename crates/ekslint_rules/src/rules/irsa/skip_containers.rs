@@ -90,6 +90,7 @@ declare_rule! {
         family: Irsa,
         severity: Warning,
         fix: Sometimes,
+        safety: Safe,
         summary: "eks.amazonaws.com/skip-containers has a name with spaces or one that matches no container",
     }
 }

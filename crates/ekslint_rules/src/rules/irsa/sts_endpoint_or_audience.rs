@@ -57,6 +57,7 @@ declare_rule! {
         family: Irsa,
         severity: Warning,
         fix: Sometimes,
+        safety: Safe,
         summary: "eks.amazonaws.com/sts-regional-endpoints is not a Go boolean, or eks.amazonaws.com/audience is not sts.amazonaws.com",
     }
 }

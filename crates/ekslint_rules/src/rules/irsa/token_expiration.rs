@@ -53,6 +53,7 @@ declare_rule! {
         family: Irsa,
         severity: Warning,
         fix: Sometimes,
+        safety: Safe,
         summary: "eks.amazonaws.com/token-expiration is not whole seconds between 600 and 86400, so another value is used",
     }
 }

@@ -60,6 +60,7 @@ declare_rule! {
         family: Lbc,
         severity: Error,
         fix: Sometimes,
+        safety: Unsafe,
         summary: "An annotation key under a load balancer controller prefix that the controller does not read",
     }
 }

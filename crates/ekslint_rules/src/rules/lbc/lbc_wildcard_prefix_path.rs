@@ -65,6 +65,7 @@ declare_rule! {
         family: Lbc,
         severity: Error,
         fix: Sometimes,
+        safety: Unsafe,
         summary: "A wildcard (* or ?) in an Ingress path whose pathType is Prefix or Exact",
     }
 }

@@ -55,6 +55,7 @@ declare_rule! {
         family: Yaml,
         severity: Error,
         fix: Always,
+        safety: Safe,
         summary: "An unquoted boolean or number (YAML 1.1: yes, on, 0755) where Kubernetes needs a string",
     }
 }

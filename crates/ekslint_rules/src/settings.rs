@@ -35,6 +35,8 @@ pub struct Settings {
     pub limits: Limits,
     /// The AWS account(s), partition and region being migrated to (`aws:` in the config).
     pub aws: AwsTarget,
+    /// The destination cluster's Fargate profiles (`fargate-profiles:` in the config).
+    pub fargate_profiles: Vec<crate::config::FargateProfile>,
 }
 
 impl Settings {
@@ -48,6 +50,7 @@ impl Settings {
             base_dir: PathBuf::new(),
             limits: Limits::default(),
             aws: AwsTarget::default(),
+            fargate_profiles: Vec::new(),
         }
     }
 
@@ -120,6 +123,7 @@ impl Settings {
         }
         settings.base_dir = config.dir.clone();
         settings.aws = config.aws.clone();
+        settings.fargate_profiles = config.fargate_profiles.clone();
         if let Some(l) = &config.limits {
             settings.limits = l.clone();
         }

@@ -4,6 +4,7 @@ pub mod api;
 pub mod auth;
 pub mod csi;
 pub mod irsa;
+pub mod karp;
 pub mod lbc;
 pub mod sup;
 pub mod yaml;
@@ -73,6 +74,12 @@ pub static RULES: &[&dyn Rule] = &[
     &irsa::role_arn_destination::RoleArnDestination,
     &irsa::missing_service_account::MissingServiceAccount,
     &irsa::static_aws_credentials::StaticAwsCredentials,
+    // KARP: Karpenter and autoscaling.
+    &karp::karpenter_pre_v1_api::KarpenterPreV1Api,
+    &karp::karpenter_consolidation_policy_renamed::KarpenterConsolidationPolicyRenamed,
+    &karp::karpenter_consolidate_after_required::KarpenterConsolidateAfterRequired,
+    &karp::karpenter_expire_after_moved::KarpenterExpireAfterMoved,
+    &karp::karpenter_node_class_ref::KarpenterNodeClassRef,
     // LBC: AWS Load Balancer Controller.
     &lbc::lbc_unknown_annotation::LbcUnknownAnnotation,
     &lbc::lbc_annotation_wrong_kind::LbcAnnotationWrongKind,
@@ -111,6 +118,7 @@ pub struct SetIndex {
     pub irsa: irsa::support::facts::IrsaFacts,
     pub lbc: lbc::support::facts::LbcFacts,
     pub csi: csi::support::facts::CsiFacts,
+    pub karp: karp::support::facts::KarpFacts,
 }
 
 impl SetIndex {
@@ -128,6 +136,7 @@ impl SetIndex {
             index.irsa.collect(file, o);
             index.lbc.collect(file, o);
             index.csi.collect(file, o);
+            index.karp.collect(file, o);
         }
         index
     }
@@ -137,6 +146,7 @@ impl SetIndex {
         self.irsa.append(&mut other.irsa);
         self.lbc.append(&mut other.lbc);
         self.csi.append(&mut other.csi);
+        self.karp.append(&mut other.karp);
     }
 }
 
@@ -150,6 +160,8 @@ pub static TABLES: &[TableCheck] = &[
     table_check::<csi::support::table::InTreeFile>(csi::support::table::IN_TREE_TABLE),
     table_check::<crate::version::EksCalendar>(crate::version::EKS_VERSIONS),
     table_check::<irsa::support::Table>(irsa::support::TABLE_FILE),
+    table_check::<karp::support::table::KarpenterFile>(karp::support::table::KARPENTER_TABLE),
+    table_check::<karp::support::table::CelFile>(karp::support::table::CEL_TABLE),
     table_check::<lbc::support::catalog::Catalog>(lbc::support::catalog::CATALOG_TABLE),
     table_check::<lbc::support::catalog::SslPolicies>(lbc::support::catalog::SSL_POLICIES_TABLE),
 ];

@@ -7,11 +7,26 @@
 
 pub mod support;
 
+pub mod karpenter_ami_selector_terms;
+pub mod karpenter_auto_mode_label;
+pub mod karpenter_cluster_autoscaler_annotation;
+pub mod karpenter_cluster_autoscaler_version;
 pub mod karpenter_consolidate_after_required;
 pub mod karpenter_consolidation_policy_renamed;
+pub mod karpenter_custom_ami_taint;
+pub mod karpenter_disruption_taint_renamed;
+pub mod karpenter_do_not_disrupt_misplaced;
 pub mod karpenter_expire_after_moved;
+pub mod karpenter_imds_hop_limit;
+pub mod karpenter_kubelet_on_node_pool;
+pub mod karpenter_node_class_invalid;
+pub mod karpenter_node_class_not_found;
 pub mod karpenter_node_class_ref;
+pub mod karpenter_node_pool_invalid;
 pub mod karpenter_pre_v1_api;
+pub mod karpenter_removed_annotation;
+pub mod karpenter_restricted_label;
+pub mod karpenter_unknown_node_label;
 
 #[cfg(test)]
 mod tests {

@@ -35,7 +35,7 @@ pub fn replace_scalar(text: &str, tree: &Tree, node: NodeId, new: &str) -> Optio
     let s = tree.scalar(node)?;
     let span = tree.span(node);
     let src = text.get(span.range())?;
-    if src.contains('\n') || src.starts_with(['*', '&', '!']) {
+    if src.contains('\n') || src.starts_with(['*', '&', '!']) || anchored(text, span.start) {
         return None;
     }
     let replacement = match s.style {
@@ -47,6 +47,17 @@ pub fn replace_scalar(text: &str, tree: &Tree, node: NodeId, new: &str) -> Optio
         ScalarStyle::Literal | ScalarStyle::Folded => return None,
     };
     Some(Edit { span, replacement })
+}
+
+/// Is the scalar at `start` anchored or tagged (`&a value`, `!!str value`)? Editing an anchor
+/// would change its aliases too, and an alias's node is the anchored one.
+fn anchored(text: &str, start: u32) -> bool {
+    let before = text[..start as usize].trim_end_matches([' ', '\t']);
+    let token = before
+        .rsplit([' ', '\t', '\n', '{', '[', ','])
+        .next()
+        .unwrap_or("");
+    token.starts_with(['&', '!'])
 }
 
 /// Does `entry` belong to the text of `map` itself: not merged in with `<<`, its value written
@@ -337,6 +348,11 @@ mod tests {
         let a = f.tree.get(r, "a").unwrap();
         let e = f.tree.get_entry(a, "b").unwrap();
         assert!(remove_entry(text, &f.tree, a, &e).is_none());
+        assert!(anchored("x: &v old", 6) && !anchored("x: old", 3) && anchored("- !!str 1", 8));
+        let text2 = "a: &v Spot\nb: [*v]\n";
+        let (f2, r2) = root(text2);
+        let item = f2.tree.items(f2.tree.get(r2, "b").unwrap()).unwrap()[0];
+        assert!(replace_scalar(text2, &f2.tree, item, "spot").is_none());
         // Neither an alias nor an anchored value is replaced: the edit would change both.
         let text = "x: &v old\ny: *v\n";
         let (f, r) = root(text);

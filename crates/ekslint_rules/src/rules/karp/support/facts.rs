@@ -175,10 +175,7 @@ pub fn tolerations(tree: &Tree, pod_spec: NodeId) -> Vec<Toleration> {
     ekslint_manifest::pod::tolerations(tree, pod_spec)
         .into_iter()
         .map(|t| Toleration {
-            key: t
-                .key
-                .map(|(k, _)| k.into())
-                .filter(|k: &Box<str>| !k.is_empty()),
+            key: t.key.filter(|(k, _)| !k.is_empty()).map(|(k, _)| k.into()),
             exists: t.operator == Some("Exists"),
             value: t.value.map(|(v, _)| v.into()),
             effect: t.effect.filter(|e| !e.is_empty()).map(Into::into),

@@ -88,20 +88,17 @@ impl Unmet {
         let mut parts: Vec<String> = self
             .missing
             .iter()
-            .map(|n| format!("`{}`", n.args_any[0]))
+            .map(|n| format!("`{}` (Helm value `{}`)", n.args_any[0], n.helm_value))
             .collect();
         for n in &self.maybe {
             parts.push(format!(
-                "`{}` (unless IRSA or Pod Identity sets {})",
+                "`{}` (Helm value `{}`; not needed when IRSA or Pod Identity sets {})",
                 n.args_any[0],
+                n.helm_value,
                 n.env_any.join("/")
             ));
         }
-        format!(
-            "pass {} to {} (Helm values `vpcId` and `region`)",
-            parts.join(" and "),
-            self.consumer.name
-        )
+        format!("pass {} to {}", parts.join(" and "), self.consumer.name)
     }
 }
 

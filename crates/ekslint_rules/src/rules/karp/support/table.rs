@@ -120,6 +120,7 @@ pub struct ImdsNeed {
     pub args_any: Vec<String>,
     pub env_any: Vec<String>,
     pub supplied_by_webhook: bool,
+    pub helm_value: String,
 }
 
 #[derive(Debug, serde::Deserialize)]

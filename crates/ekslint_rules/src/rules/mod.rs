@@ -3,6 +3,7 @@
 pub mod api;
 pub mod auth;
 pub mod csi;
+pub mod fargate;
 pub mod irsa;
 pub mod karp;
 pub mod lbc;
@@ -56,6 +57,23 @@ pub static RULES: &[&dyn Rule] = &[
     &csi::claim_storageclass_missing::ClaimStorageclassMissing,
     &csi::claim_without_default_class::ClaimWithoutDefaultClass,
     &csi::multiple_default_classes::MultipleDefaultClasses,
+    // FARGATE: Fargate and other EKS compute limits.
+    &fargate::fargate_daemonset::FargateDaemonset,
+    &fargate::fargate_daemonset_tolerates_fargate::FargateDaemonsetToleratesFargate,
+    &fargate::fargate_privileged::FargatePrivileged,
+    &fargate::fargate_host_network::FargateHostNetwork,
+    &fargate::fargate_gpu::FargateGpu,
+    &fargate::fargate_ephemeral_storage::FargateEphemeralStorage,
+    &fargate::fargate_pod_too_large::FargatePodTooLarge,
+    &fargate::fargate_size_step_up::FargateSizeStepUp,
+    &fargate::fargate_unsupported_node_selector::FargateUnsupportedNodeSelector,
+    &fargate::fargate_instance_target::FargateInstanceTarget,
+    &fargate::fargate_logging_config::FargateLoggingConfig,
+    &fargate::fargate_job_ttl::FargateJobTtl,
+    &fargate::fargate_imds::FargateImds,
+    &fargate::security_group_policy_invalid::SecurityGroupPolicyInvalid,
+    &fargate::security_group_policy_pod::SecurityGroupPolicyPod,
+    &fargate::pod_security_group_annotation::PodSecurityGroupAnnotation,
     // IRSA: IAM roles for service accounts.
     &irsa::role_arn_format::RoleArnFormat,
     &irsa::irsa_annotation_on_pod::IrsaAnnotationOnPod,
@@ -134,6 +152,7 @@ pub struct SetIndex {
     pub lbc: lbc::support::facts::LbcFacts,
     pub csi: csi::support::facts::CsiFacts,
     pub karp: karp::support::facts::KarpFacts,
+    pub fargate: fargate::support::facts::FargateFacts,
 }
 
 impl SetIndex {
@@ -152,6 +171,7 @@ impl SetIndex {
             index.lbc.collect(file, o);
             index.csi.collect(file, o);
             index.karp.collect(file, o);
+            index.fargate.collect(file, o);
         }
         index
     }
@@ -162,6 +182,7 @@ impl SetIndex {
         self.lbc.append(&mut other.lbc);
         self.csi.append(&mut other.csi);
         self.karp.append(&mut other.karp);
+        self.fargate.append(&mut other.fargate);
     }
 }
 
@@ -173,6 +194,7 @@ pub static TABLES: &[TableCheck] = &[
     table_check::<crate::support::aws::PartitionsFile>(crate::support::aws::PARTITIONS_TABLE),
     table_check::<csi::support::table::DriversFile>(csi::support::table::DRIVERS_TABLE),
     table_check::<csi::support::table::InTreeFile>(csi::support::table::IN_TREE_TABLE),
+    table_check::<fargate::support::table::FargateFile>(fargate::support::table::FARGATE_TABLE),
     table_check::<crate::version::EksCalendar>(crate::version::EKS_VERSIONS),
     table_check::<irsa::support::Table>(irsa::support::TABLE_FILE),
     table_check::<karp::support::table::KarpenterFile>(karp::support::table::KARPENTER_TABLE),

@@ -149,7 +149,7 @@ fn tolerates_fargate(file: &ParsedFile, tree: &Tree, pod: NodeId) -> Option<Loc>
         let effect_ok = t.effect.is_none_or(|e| e.is_empty() || e == taint.effect);
         let key_ok = match t.key {
             None => t.operator == Some("Exists"),
-            Some((k, _)) if k.is_empty() => t.operator == Some("Exists"),
+            Some(("", _)) => t.operator == Some("Exists"),
             Some((k, _)) => {
                 k == taint.key
                     && (t.operator == Some("Exists")

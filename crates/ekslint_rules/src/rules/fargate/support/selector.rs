@@ -3,11 +3,13 @@
 
 use ekslint_manifest::{NodeId, Tree};
 
+/// One `matchExpressions` item: key, operator, values.
+pub type Expression = (Box<str>, Box<str>, Vec<Box<str>>);
+
 #[derive(Clone, Debug, Default)]
 pub struct LabelSelector {
     pub match_labels: Vec<(Box<str>, Box<str>)>,
-    /// (key, operator, values).
-    pub match_expressions: Vec<(Box<str>, Box<str>, Vec<Box<str>>)>,
+    pub match_expressions: Vec<Expression>,
 }
 
 impl LabelSelector {

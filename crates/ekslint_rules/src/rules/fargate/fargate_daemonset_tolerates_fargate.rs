@@ -4,8 +4,8 @@ use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
-    /// When the cluster runs Fargate (the configuration declares Fargate profiles, or a pod of
-    /// the input is pinned to Fargate), finds DaemonSets whose tolerations let them onto
+    /// When the cluster runs Fargate (`.ekslint.yaml` declares Fargate profiles under
+    /// `fargate-profiles:`, or a pod of the input is pinned to Fargate), finds DaemonSets whose tolerations let them onto
     /// Fargate nodes (a blanket `operator: Exists`, or the `eks.amazonaws.com/compute-type`
     /// taint) and whose required node selectors do not keep them off (for example
     /// `eks.amazonaws.com/compute-type NotIn [fargate]`).

@@ -13,6 +13,10 @@ declare_rule! {
     /// missing request takes its limit) and reports a pod that asks for more than Fargate's
     /// maximum of 175 GiB.
     ///
+    /// A pod runs on Fargate when it requires `eks.amazonaws.com/compute-type: fargate` or a
+    /// Fargate profile declared in `.ekslint.yaml` (`fargate-profiles:`, see
+    /// docs/configuration.md) selects it; other pods are left alone.
+    ///
     /// ## Why is this bad?
     /// A Fargate pod gets 20 GiB of ephemeral storage by default and "up to a maximum of 175
     /// GiB". A larger request fits no Fargate node, so the pod stays `Pending`.

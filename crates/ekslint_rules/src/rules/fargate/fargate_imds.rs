@@ -13,6 +13,10 @@ declare_rule! {
     /// Controller without `--aws-vpc-id` (or `--aws-vpc-tags`). The consumers are listed in
     /// `rules/karp/karpenter.yaml` (`imds_consumers`), shared with KARP019.
     ///
+    /// A pod runs on Fargate when it requires `eks.amazonaws.com/compute-type: fargate` or a
+    /// Fargate profile declared in `.ekslint.yaml` (`fargate-profiles:`, see
+    /// docs/configuration.md) selects it; other pods are left alone.
+    ///
     /// ## Why is this bad?
     /// "The Amazon EC2 instance metadata service (IMDS) isn't available to Pods that are deployed
     /// to Fargate nodes." The controller cannot find its VPC and exits at start

@@ -10,6 +10,10 @@ declare_rule! {
     /// Finds Jobs (and CronJobs that keep finished Jobs) that run on Fargate without
     /// `ttlSecondsAfterFinished`.
     ///
+    /// A pod runs on Fargate when it requires `eks.amazonaws.com/compute-type: fargate` or a
+    /// Fargate profile declared in `.ekslint.yaml` (`fargate-profiles:`, see
+    /// docs/configuration.md) selects it; other pods are left alone.
+    ///
     /// ## Why is this bad?
     /// A finished Job keeps its pods so that their logs can be read, and "with Fargate you will
     /// incur costs if you don't clean up the Job afterwards". `ttlSecondsAfterFinished` lets the

@@ -14,6 +14,10 @@ declare_rule! {
     /// kubelet, kube-proxy and containerd. Reports a pod that no Fargate configuration holds
     /// (more than 16 vCPU, or more than 120 GB with the 256 MiB).
     ///
+    /// A pod runs on Fargate when it requires `eks.amazonaws.com/compute-type: fargate` or a
+    /// Fargate profile declared in `.ekslint.yaml` (`fargate-profiles:`, see
+    /// docs/configuration.md) selects it; other pods are left alone.
+    ///
     /// ## Why is this bad?
     /// Fargate "rounds up to the following compute configuration that most closely matches" the
     /// requests, and the largest is 16 vCPU and 120 GB. A larger pod fits no configuration and

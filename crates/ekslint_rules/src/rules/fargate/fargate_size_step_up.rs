@@ -13,6 +13,10 @@ declare_rule! {
     /// its CPU request needs: the documented "1 vCPU and 8 GB" that is provisioned, and billed,
     /// as 2 vCPU and 9 GB.
     ///
+    /// A pod runs on Fargate when it requires `eks.amazonaws.com/compute-type: fargate` or a
+    /// Fargate profile declared in `.ekslint.yaml` (`fargate-profiles:`, see
+    /// docs/configuration.md) selects it; other pods are left alone.
+    ///
     /// ## Why is this bad?
     /// Nothing breaks, but the pod costs the larger configuration: Fargate bills the vCPU and
     /// memory it provisions (the pod's `CapacityProvisioned` annotation), not what the pod asked

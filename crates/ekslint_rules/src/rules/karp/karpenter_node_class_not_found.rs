@@ -7,10 +7,12 @@ use crate::rule::Rule;
 declare_rule! {
     /// ## What it does
     /// Finds NodePools whose `nodeClassRef` names an EC2NodeClass (or an EKS Auto Mode
-    /// NodeClass) that the input does not define, when the input defines others of that kind: a
-    /// typo or a rename that missed a reference. The classes are looked up across files (with
-    /// `--context`, also in files not being checked). EKS Auto Mode's built-in `default`
-    /// NodeClass always exists.
+    /// NodeClass) that the input does not define while it defines one whose name is a typo away
+    /// (`defualt` for `default`): a misspelling or a rename that missed a reference. The classes
+    /// are looked up across files (with `--context`, also in files not being checked). A name
+    /// that is not close to any class of the input may well be defined elsewhere (by Terraform,
+    /// another repository): it is left alone. EKS Auto Mode's built-in `default` NodeClass
+    /// always exists.
     ///
     /// ## Why is this bad?
     /// A NodePool whose class does not exist is not Ready, and Karpenter does not consider it
@@ -92,7 +94,7 @@ declare_rule! {
         family: Karp,
         severity: Warning,
         fix: None,
-        summary: "A NodePool names a node class that the input does not define, though it defines others",
+        summary: "A NodePool names a node class that the input does not define, a typo away from one it does",
     }
 }
 
@@ -127,24 +129,24 @@ impl Rule for KarpenterNodeClassNotFound {
             if known.is_empty() || known.contains(&&*r.name) {
                 continue;
             }
-            let near = crate::support::suggest::closest(&r.name, known.iter().copied());
-            out.push((r.name_loc.clone(), format!("NodePool `{}` names {kind} `{}`, which the input does not define (it defines {})", pool.name, r.name, list(&known)), near.map(str::to_string)));
+            // Only a near miss says "typo"; another name may be defined outside the input.
+            let Some(near) = crate::support::suggest::closest(&r.name, known.iter().copied())
+            else {
+                continue;
+            };
+            out.push((
+                r.name_loc.clone(),
+                format!(
+                    "NodePool `{}` names {kind} `{}`, which the input does not define; it defines `{near}`",
+                    pool.name, r.name
+                ),
+                near.to_string(),
+            ));
         }
         for (l, msg, near) in out {
             let f = ctx.report(l.file.clone(), l.span, msg);
-            f.label("no such class");
-            match near {
-                Some(n) => f.help(format!("did you mean `{n}`?")),
-                None => f.help("define the class, or name one of the input's (run with `--context` on the whole repository to see classes in other files)"),
-            };
+            f.label("no such class")
+                .help(format!("did you mean `{near}`?"));
         }
     }
-}
-
-fn list(names: &[&str]) -> String {
-    let mut v: Vec<String> = names.iter().take(5).map(|n| format!("`{n}`")).collect();
-    if names.len() > 5 {
-        v.push(format!("and {} more", names.len() - 5));
-    }
-    v.join(", ")
 }

@@ -74,6 +74,7 @@ pub static RULES: &[&dyn Rule] = &[
     &fargate::security_group_policy_invalid::SecurityGroupPolicyInvalid,
     &fargate::security_group_policy_pod::SecurityGroupPolicyPod,
     &fargate::pod_security_group_annotation::PodSecurityGroupAnnotation,
+    &fargate::fargate_budget_blocks_patching::FargateBudgetBlocksPatching,
     // IRSA: IAM roles for service accounts.
     &irsa::role_arn_format::RoleArnFormat,
     &irsa::irsa_annotation_on_pod::IrsaAnnotationOnPod,

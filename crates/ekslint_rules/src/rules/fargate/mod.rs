@@ -8,6 +8,7 @@
 
 pub mod support;
 
+pub mod fargate_budget_blocks_patching;
 pub mod fargate_daemonset;
 pub mod fargate_daemonset_tolerates_fargate;
 pub mod fargate_ephemeral_storage;

@@ -30,6 +30,27 @@ pub struct PodFact {
     /// For a DaemonSet: the toleration that lets its pods onto Fargate nodes, unless its required
     /// node selectors keep them off.
     pub tolerates_fargate: Option<Loc>,
+    /// `spec.replicas` of a Deployment, StatefulSet or ReplicaSet (1 when absent); `None` for
+    /// other kinds.
+    pub replicas: Option<i64>,
+}
+
+/// A PodDisruptionBudget that allows no voluntary eviction by itself: `maxUnavailable: 0` (or
+/// `0%`), `minAvailable: 100%`, or an integer `minAvailable` (compared with the replicas).
+#[derive(Clone, Debug)]
+pub struct BudgetFact {
+    pub namespace: Box<str>,
+    pub name: Box<str>,
+    pub selector: LabelSelector,
+    /// `Zero` budgets block every eviction; `MinAvailable(n)` blocks when n >= replicas.
+    pub kind: Budget,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Budget {
+    Zero,
+    MinAvailable(i64),
 }
 
 /// How a load balancer in front of a Service registers targets.
@@ -78,6 +99,7 @@ pub struct FargateFacts {
     pub services: Vec<ServiceFact>,
     pub policies: Vec<PolicyFact>,
     pub accounts: Vec<AccountFact>,
+    pub budgets: Vec<BudgetFact>,
     pods_by_namespace: ByKey,
     service_by_ns_name: ByKey,
 }
@@ -228,6 +250,32 @@ impl Facts for FargateFacts {
             });
             return;
         }
+        if group == "policy" && kind == "PodDisruptionBudget" {
+            let Some(spec) = obj.get(tree, &["spec"]) else {
+                return;
+            };
+            let value = |k: &str| {
+                tree.get(spec, k)
+                    .and_then(|n| Some((tree.scalar_text(n)?, n)))
+            };
+            let budget = match (value("maxUnavailable"), value("minAvailable")) {
+                (Some(("0" | "0%", n)), _) => Some((Budget::Zero, n)),
+                (None, Some(("100%", n))) => Some((Budget::Zero, n)),
+                (None, Some((v, n))) => v.parse().ok().map(|i| (Budget::MinAvailable(i), n)),
+                _ => None,
+            };
+            let (Some((kind, n)), Some(sel)) = (budget, tree.get(spec, "selector")) else {
+                return;
+            };
+            self.budgets.push(BudgetFact {
+                namespace,
+                name,
+                selector: LabelSelector::of(tree, sel),
+                kind,
+                loc: loc(file, tree, n),
+            });
+            return;
+        }
         if group.is_empty() && kind == "ServiceAccount" {
             self.accounts.push(AccountFact {
                 namespace,
@@ -306,6 +354,12 @@ impl Facts for FargateFacts {
             tolerates_fargate: (kind == "DaemonSet")
                 .then(|| tolerates_fargate(file, tree, pod))
                 .flatten(),
+            replicas: matches!(kind, "Deployment" | "StatefulSet" | "ReplicaSet").then(|| {
+                obj.get(tree, &["spec", "replicas"])
+                    .and_then(|n| tree.scalar_text(n))
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or(1)
+            }),
         });
     }
 
@@ -314,6 +368,7 @@ impl Facts for FargateFacts {
         self.services.append(&mut other.services);
         self.policies.append(&mut other.policies);
         self.accounts.append(&mut other.accounts);
+        self.budgets.append(&mut other.budgets);
         self.pods_by_namespace.reset();
         self.service_by_ns_name.reset();
     }

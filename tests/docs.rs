@@ -81,6 +81,7 @@ fn settings_for(rule: &RuleInfo, doc: &str) -> Option<Settings> {
             .iter()
             .map(|s| s.value.clone())
             .collect();
+        settings.fargate_profiles = config.fargate_profiles;
         if let Some(limits) = config.limits {
             settings.limits = limits;
         }

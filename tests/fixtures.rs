@@ -9,8 +9,9 @@
 //! the markers of every file are checked, and a file with `# ekslint-test: context` is read as
 //! context only (`--context`). Other directives: `aws-account-ids=…` (comma-separated),
 //! `aws-partition=…`, `aws-region=…`, `external-service-accounts=…` (comma-separated),
-//! `addons=name:release,…`, taken
-//! from the first file that has them.
+//! `addons=name:release,…`, taken from the first file that has them, and
+//! `fargate-profile=NAMESPACE[,KEY=VALUE…]` (a Fargate profile with one selector, as
+//! `fargate-profiles:` in `.ekslint.yaml` declares; every such directive of the case counts).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -72,6 +73,15 @@ fn directive(text: &str, key: &str) -> Option<String> {
         .find_map(|kv| kv.strip_prefix(&format!("{key}=")).map(str::to_string))
 }
 
+/// Every value of a repeatable directive, in order.
+fn directives(text: &str, key: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("# ekslint-test:"))
+        .flat_map(|rest| rest.split_whitespace())
+        .filter_map(|kv| kv.strip_prefix(&format!("{key}=")).map(str::to_string))
+        .collect()
+}
+
 /// (line, code) → count of expected findings.
 fn expectations(path: &Path, text: &str) -> BTreeMap<(u32, String), usize> {
     let mut out = BTreeMap::new();
@@ -131,6 +141,28 @@ fn lint(paths: &[PathBuf], code: &str) -> (ekslint_rules::Report, Vec<(PathBuf, 
     }
     settings.aws.partition = first("aws-partition");
     settings.aws.region = first("aws-region");
+    for (i, spec) in texts
+        .iter()
+        .flat_map(|(_, t)| directives(t, "fargate-profile"))
+        .enumerate()
+    {
+        let mut parts = spec.split(',');
+        let namespace = parts.next().unwrap_or_default().to_string();
+        let labels = parts
+            .map(|kv| {
+                let (k, v) = kv
+                    .split_once('=')
+                    .expect("fargate-profile labels are KEY=VALUE");
+                (k.to_string(), v.to_string())
+            })
+            .collect();
+        settings
+            .fargate_profiles
+            .push(ekslint_rules::config::FargateProfile {
+                name: format!("fixture-{}", i + 1),
+                selectors: vec![ekslint_rules::config::FargateSelector { namespace, labels }],
+            });
+    }
     let mut outputs = Vec::new();
     for (path, text) in &texts {
         let name = path.to_string_lossy().replace('\\', "/");

@@ -66,6 +66,89 @@ pub struct Config {
     pub external_service_accounts: Vec<Spanned<String>>,
     /// The release each add-on runs on the destination cluster (`addons: {cert-manager: "1.5"}`).
     pub addons: Vec<(String, crate::version::KubeVersion)>,
+    /// The destination cluster's Fargate profiles (`fargate-profiles:`): which pods run on
+    /// Fargate. Without them, only a pod's own `eks.amazonaws.com/compute-type: fargate` node
+    /// selector says so.
+    pub fargate_profiles: Vec<FargateProfile>,
+}
+
+/// A Fargate profile of the destination cluster: its name and up to five selectors. A pod runs on
+/// Fargate when any selector of any profile selects it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FargateProfile {
+    /// The profile's name (`profile-<n>` when the config gives none), for messages.
+    pub name: String,
+    pub selectors: Vec<FargateSelector>,
+}
+
+/// One selector of a Fargate profile: a namespace and optional labels, each of which may hold the
+/// `*` (any run of characters) and `?` (exactly one character) wildcards EKS allows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FargateSelector {
+    pub namespace: String,
+    /// Label key and value patterns; a pod must have a label matching each.
+    pub labels: Vec<(String, String)>,
+}
+
+impl FargateSelector {
+    /// Does this selector select a pod in `namespace` with `labels`?
+    pub fn matches<'a>(
+        &self,
+        namespace: &str,
+        labels: impl IntoIterator<Item = (&'a str, &'a str)> + Clone,
+    ) -> bool {
+        // An empty namespace is set at deploy time: only a selector of every namespace (`*`)
+        // certainly selects it.
+        (if namespace.is_empty() {
+            self.namespace.chars().all(|c| c == '*')
+        } else {
+            wildcard_match(&self.namespace, namespace)
+        }) && self.labels.iter().all(|(k, v)| {
+            labels
+                .clone()
+                .into_iter()
+                .any(|(pk, pv)| wildcard_match(k, pk) && wildcard_match(v, pv))
+        })
+    }
+}
+
+impl FargateProfile {
+    /// The first selector of this profile that selects the pod, if any.
+    pub fn selecting<'a>(
+        &self,
+        namespace: &str,
+        labels: impl IntoIterator<Item = (&'a str, &'a str)> + Clone,
+    ) -> Option<&FargateSelector> {
+        self.selectors
+            .iter()
+            .find(|s| s.matches(namespace, labels.clone()))
+    }
+}
+
+/// EKS's Fargate profile wildcards: `*` matches any run of characters (none included), `?`
+/// exactly one; everything else matches itself.
+pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    // Greedy match with backtracking to the last `*`: linear in practice, no recursion.
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
 }
 
 /// The AWS account(s), partition and region the manifests are moving to: `aws:` in the config.
@@ -84,6 +167,7 @@ const AWS_KEYS: &[&str] = &["account-ids", "partition", "region"];
 
 const KEYS: &[&str] = &[
     "aws",
+    "fargate-profiles",
     "limits",
     "target-version",
     "select",
@@ -238,6 +322,7 @@ pub fn parse(path: &str, text: &str, dir: PathBuf) -> Result<Config, ConfigError
                 }
                 config.external_service_accounts = list;
             }
+            "fargate-profiles" => config.fargate_profiles = parse_fargate(tree, v, &src)?,
             "limits" => {
                 let Some(map) = tree.entries(v) else {
                     return Err(ConfigError::at(
@@ -406,6 +491,188 @@ fn parse_aws(tree: &Tree, node: NodeId, src: &Arc<SourceFile>) -> Result<AwsTarg
     Ok(aws)
 }
 
+/// Fargate allows five selectors per profile (`fargate-profile.adoc`).
+const MAX_FARGATE_SELECTORS: usize = 5;
+
+const FARGATE_PROFILE_KEYS: &[&str] = &["name", "selectors", "namespace", "labels"];
+
+/// `fargate-profiles:` a list of profiles, each `{name, selectors: [{namespace, labels}]}`, or
+/// `{name, namespace, labels}` for a profile with one selector.
+fn parse_fargate(
+    tree: &Tree,
+    node: NodeId,
+    src: &Arc<SourceFile>,
+) -> Result<Vec<FargateProfile>, ConfigError> {
+    if tree.is_null(node) {
+        return Ok(Vec::new());
+    }
+    let Some(items) = tree.items(node) else {
+        return Err(ConfigError::at(
+            src,
+            tree.span(node),
+            "`fargate-profiles` must be a list of profiles",
+        )
+        .help("fargate-profiles:\n  - name: batch\n    selectors:\n      - namespace: batch-*"));
+    };
+    let mut out = Vec::new();
+    for (i, &p) in items.iter().enumerate() {
+        let Some(entries) = tree.entries(p) else {
+            return Err(ConfigError::at(
+                src,
+                tree.span(p),
+                "a Fargate profile must be a map with `name` and `selectors`",
+            ));
+        };
+        let mut profile = FargateProfile {
+            name: format!("profile-{}", i + 1),
+            selectors: Vec::new(),
+        };
+        let mut inline: Option<NodeId> = None;
+        for e in entries {
+            let key = tree.scalar_text(e.key).unwrap_or("");
+            match key {
+                "name" => profile.name = scalar_string(tree, e.value, src, "name")?.value,
+                "selectors" => {
+                    let Some(sels) = tree.items(e.value) else {
+                        return Err(ConfigError::at(
+                            src,
+                            tree.span(e.value),
+                            "`selectors` must be a list of `{namespace, labels}` maps",
+                        ));
+                    };
+                    if sels.is_empty() {
+                        return Err(ConfigError::at(
+                            src,
+                            tree.span(e.value),
+                            "a Fargate profile needs at least one selector",
+                        ));
+                    }
+                    if sels.len() > MAX_FARGATE_SELECTORS {
+                        return Err(ConfigError::at(
+                            src,
+                            tree.span(sels[MAX_FARGATE_SELECTORS]),
+                            format!(
+                                "a Fargate profile has at most {MAX_FARGATE_SELECTORS} selectors"
+                            ),
+                        )
+                        .help("split the selectors over several profiles"));
+                    }
+                    for &s in sels {
+                        profile
+                            .selectors
+                            .push(parse_fargate_selector(tree, s, src)?);
+                    }
+                }
+                "namespace" | "labels" => inline = Some(p),
+                _ => {
+                    let err = ConfigError::at(
+                        src,
+                        tree.span(e.key),
+                        format!("unknown setting `{key}` in a Fargate profile"),
+                    );
+                    return Err(
+                        match crate::support::suggest::closest(
+                            key,
+                            FARGATE_PROFILE_KEYS.iter().copied(),
+                        ) {
+                            Some(n) => err.help(format!("did you mean `{n}`?")),
+                            None => err.help("a profile has `name` and `selectors`"),
+                        },
+                    );
+                }
+            }
+        }
+        match inline {
+            Some(_) if !profile.selectors.is_empty() => {
+                return Err(ConfigError::at(
+                    src,
+                    tree.span(p),
+                    "a Fargate profile has either `selectors` or one `namespace` (with `labels`), not both",
+                ));
+            }
+            Some(p) => profile
+                .selectors
+                .push(parse_fargate_selector(tree, p, src)?),
+            None if profile.selectors.is_empty() => {
+                return Err(ConfigError::at(
+                    src,
+                    tree.span(p),
+                    "a Fargate profile needs `selectors` (each with a `namespace`)",
+                ));
+            }
+            None => {}
+        }
+        out.push(profile);
+    }
+    Ok(out)
+}
+
+fn parse_fargate_selector(
+    tree: &Tree,
+    node: NodeId,
+    src: &Arc<SourceFile>,
+) -> Result<FargateSelector, ConfigError> {
+    let Some(entries) = tree.entries(node) else {
+        return Err(ConfigError::at(
+            src,
+            tree.span(node),
+            "a Fargate selector must be a map with `namespace` and optional `labels`",
+        ));
+    };
+    let mut namespace = None;
+    let mut labels = Vec::new();
+    for e in entries {
+        match tree.scalar_text(e.key).unwrap_or("") {
+            "namespace" => namespace = Some(scalar_string(tree, e.value, src, "namespace")?),
+            "labels" => {
+                if tree.is_null(e.value) {
+                    continue;
+                }
+                let Some(map) = tree.entries(e.value) else {
+                    return Err(ConfigError::at(
+                        src,
+                        tree.span(e.value),
+                        "`labels` must map label keys to values",
+                    ));
+                };
+                for le in map {
+                    let k = scalar_string(tree, le.key, src, "labels")?;
+                    let v = scalar_string(tree, le.value, src, "labels")?;
+                    labels.push((k.value, v.value));
+                }
+            }
+            // `name` and `selectors` belong to the profile of a one-selector shorthand.
+            "name" | "selectors" => {}
+            other => {
+                return Err(ConfigError::at(
+                    src,
+                    tree.span(e.key),
+                    format!("unknown setting `{other}` in a Fargate selector"),
+                )
+                .help("a selector has `namespace` and optional `labels`"));
+            }
+        }
+    }
+    let Some(namespace) = namespace else {
+        return Err(ConfigError::at(
+            src,
+            tree.span(node),
+            "a Fargate selector must name a `namespace` (wildcards `*` and `?` allowed)",
+        ));
+    };
+    if namespace.value.is_empty() {
+        return Err(ConfigError::at(
+            src,
+            namespace.span,
+            "a Fargate selector's namespace cannot be empty",
+        ));
+    }
+    Ok(FargateSelector {
+        namespace: namespace.value,
+        labels,
+    })
+}
+
 fn check_selector(s: &Spanned<String>, src: &Arc<SourceFile>) -> Result<(), ConfigError> {
     if crate::selector::is_known(&s.value) {
         return Ok(());
@@ -513,6 +780,86 @@ mod tests {
         let err = parse("c.yaml", "limits:\n  depth: 9\n", PathBuf::new()).unwrap_err();
         assert!(err.message.contains("max-depth"), "{}", err.message);
         assert_eq!(err.span, Span::new(10, 15));
+    }
+
+    #[test]
+    fn fargate_profiles() {
+        let text = "fargate-profiles:\n  - name: batch\n    selectors:\n      - namespace: batch-*\n        labels: {tier: 'work?r'}\n      - namespace: jobs\n  - namespace: kube-system\n    labels:\n      k8s-app: kube-dns\n";
+        let c = parse("c.yaml", text, PathBuf::new()).unwrap();
+        assert_eq!(c.fargate_profiles.len(), 2);
+        let batch = &c.fargate_profiles[0];
+        assert_eq!(batch.name, "batch");
+        assert_eq!(batch.selectors.len(), 2);
+        assert!(
+            batch
+                .selecting("batch-nightly", [("tier", "worker")])
+                .is_some()
+        );
+        assert!(
+            batch
+                .selecting("batch-nightly", [("tier", "web")])
+                .is_none()
+        );
+        assert!(batch.selecting("jobs", []).is_some());
+        assert!(batch.selecting("batch", [("tier", "workers")]).is_none());
+        let dns = &c.fargate_profiles[1];
+        assert_eq!(dns.name, "profile-2");
+        assert!(
+            dns.selecting("kube-system", [("k8s-app", "kube-dns")])
+                .is_some()
+        );
+        assert!(
+            dns.selecting("kube-system", [("k8s-app", "metrics")])
+                .is_none()
+        );
+        let err = parse(
+            "c.yaml",
+            "fargate-profiles:\n  - name: a\n    selectors: [{labels: {a: b}}]\n",
+            PathBuf::new(),
+        )
+        .unwrap_err();
+        assert!(err.message.contains("namespace"), "{}", err.message);
+        let err = parse(
+            "c.yaml",
+            "fargate-profiles:\n  - name: a\n    selector: []\n",
+            PathBuf::new(),
+        )
+        .unwrap_err();
+        assert_eq!(err.help.as_deref(), Some("did you mean `selectors`?"));
+        let six = (0..6)
+            .map(|i| format!("{{namespace: n{i}}}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let err = parse(
+            "c.yaml",
+            &format!("fargate-profiles:\n  - selectors: [{six}]\n"),
+            PathBuf::new(),
+        )
+        .unwrap_err();
+        assert!(err.message.contains("at most 5"), "{}", err.message);
+    }
+
+    #[test]
+    fn fargate_wildcards() {
+        for (p, t, ok) in [
+            ("prod*", "prod", true),
+            ("prod*", "prod-metrics", true),
+            ("*dev", "team-dev", true),
+            ("*dev", "dev-team", false),
+            ("value?", "valuea", true),
+            ("value?", "value", false),
+            ("value?", "value-a", false),
+            ("frontend*?", "frontend", false),
+            ("frontend*?", "frontend1", true),
+            ("a*b*c", "axxbyyc", true),
+            ("a*b*c", "axxbyy", false),
+            ("*", "", true),
+            ("", "", true),
+            ("", "x", false),
+            ("kube-system", "kube-system", true),
+        ] {
+            assert_eq!(wildcard_match(p, t), ok, "{p} vs {t}");
+        }
     }
 
     #[test]

@@ -70,6 +70,16 @@ impl Namespace {
         self.0.is_none()
     }
 
+    /// The namespace as text, empty when it is set at deploy time (for facts kept as text).
+    pub fn as_text(ns: Option<&str>) -> &str {
+        ns.unwrap_or("")
+    }
+
+    /// [`Namespace::may_equal`] on namespaces kept as text (empty: set at deploy time).
+    pub fn text_may_equal(a: &str, b: &str) -> bool {
+        a.is_empty() || b.is_empty() || a == b
+    }
+
     /// Can two objects be in the same namespace?
     pub fn may_equal(&self, other: &Namespace) -> bool {
         match (&self.0, &other.0) {

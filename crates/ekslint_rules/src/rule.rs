@@ -51,6 +51,10 @@ pub enum Family {
     Auth,
     /// CSI storage classes, volumes and claims.
     Csi,
+    /// Karpenter NodePools and EC2NodeClasses, and the Cluster Autoscaler.
+    Karp,
+    /// Fargate, security groups for pods and other EKS compute limits.
+    Fargate,
 }
 
 impl Family {
@@ -63,6 +67,8 @@ impl Family {
             Family::Irsa => "IRSA",
             Family::Auth => "AUTH",
             Family::Csi => "CSI",
+            Family::Karp => "KARP",
+            Family::Fargate => "FARGATE",
         }
     }
 
@@ -75,6 +81,8 @@ impl Family {
             Family::Irsa => "IAM roles for service accounts",
             Family::Auth => "The aws-auth ConfigMap",
             Family::Csi => "CSI storage",
+            Family::Karp => "Karpenter and autoscaling",
+            Family::Fargate => "Fargate and EKS compute",
         }
     }
 }

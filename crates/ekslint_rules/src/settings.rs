@@ -45,6 +45,8 @@ pub struct Settings {
     pub addons: HashMap<String, KubeVersion>,
     /// Per rule: may `--fix` apply its fixes (`fixable`/`unfixable` in the config)?
     fixable: Vec<bool>,
+    /// The destination cluster's Fargate profiles (`fargate-profiles:` in the config).
+    pub fargate_profiles: Vec<crate::config::FargateProfile>,
 }
 
 impl Settings {
@@ -62,6 +64,7 @@ impl Settings {
             external_service_accounts: Vec::new(),
             addons: HashMap::new(),
             fixable: vec![true; RULES.len()],
+            fargate_profiles: Vec::new(),
         }
     }
 
@@ -155,6 +158,7 @@ impl Settings {
             .iter()
             .map(|s| s.value.clone())
             .collect();
+        settings.fargate_profiles = config.fargate_profiles.clone();
         if let Some(l) = &config.limits {
             settings.limits = l.clone();
         }

@@ -3,7 +3,9 @@
 pub mod api;
 pub mod auth;
 pub mod csi;
+pub mod fargate;
 pub mod irsa;
+pub mod karp;
 pub mod lbc;
 pub mod sup;
 pub mod yaml;
@@ -57,6 +59,24 @@ pub static RULES: &[&dyn Rule] = &[
     &csi::claim_storageclass_missing::ClaimStorageclassMissing,
     &csi::claim_without_default_class::ClaimWithoutDefaultClass,
     &csi::multiple_default_classes::MultipleDefaultClasses,
+    // FARGATE: Fargate and other EKS compute limits.
+    &fargate::fargate_daemonset::FargateDaemonset,
+    &fargate::fargate_daemonset_tolerates_fargate::FargateDaemonsetToleratesFargate,
+    &fargate::fargate_privileged::FargatePrivileged,
+    &fargate::fargate_host_network::FargateHostNetwork,
+    &fargate::fargate_gpu::FargateGpu,
+    &fargate::fargate_ephemeral_storage::FargateEphemeralStorage,
+    &fargate::fargate_pod_too_large::FargatePodTooLarge,
+    &fargate::fargate_size_step_up::FargateSizeStepUp,
+    &fargate::fargate_unsupported_node_selector::FargateUnsupportedNodeSelector,
+    &fargate::fargate_instance_target::FargateInstanceTarget,
+    &fargate::fargate_logging_config::FargateLoggingConfig,
+    &fargate::fargate_job_ttl::FargateJobTtl,
+    &fargate::fargate_imds::FargateImds,
+    &fargate::security_group_policy_invalid::SecurityGroupPolicyInvalid,
+    &fargate::security_group_policy_pod::SecurityGroupPolicyPod,
+    &fargate::pod_security_group_annotation::PodSecurityGroupAnnotation,
+    &fargate::fargate_budget_blocks_patching::FargateBudgetBlocksPatching,
     // IRSA: IAM roles for service accounts.
     &irsa::role_arn_format::RoleArnFormat,
     &irsa::irsa_annotation_on_pod::IrsaAnnotationOnPod,
@@ -75,6 +95,27 @@ pub static RULES: &[&dyn Rule] = &[
     &irsa::role_arn_destination::RoleArnDestination,
     &irsa::missing_service_account::MissingServiceAccount,
     &irsa::static_aws_credentials::StaticAwsCredentials,
+    // KARP: Karpenter and autoscaling.
+    &karp::karpenter_pre_v1_api::KarpenterPreV1Api,
+    &karp::karpenter_consolidation_policy_renamed::KarpenterConsolidationPolicyRenamed,
+    &karp::karpenter_consolidate_after_required::KarpenterConsolidateAfterRequired,
+    &karp::karpenter_expire_after_moved::KarpenterExpireAfterMoved,
+    &karp::karpenter_node_class_ref::KarpenterNodeClassRef,
+    &karp::karpenter_kubelet_on_node_pool::KarpenterKubeletOnNodePool,
+    &karp::karpenter_node_class_not_found::KarpenterNodeClassNotFound,
+    &karp::karpenter_ami_selector_terms::KarpenterAmiSelectorTerms,
+    &karp::karpenter_custom_ami_taint::KarpenterCustomAmiTaint,
+    &karp::karpenter_node_class_invalid::KarpenterNodeClassInvalid,
+    &karp::karpenter_node_pool_invalid::KarpenterNodePoolInvalid,
+    &karp::karpenter_restricted_label::KarpenterRestrictedLabel,
+    &karp::karpenter_unknown_node_label::KarpenterUnknownNodeLabel,
+    &karp::karpenter_removed_annotation::KarpenterRemovedAnnotation,
+    &karp::karpenter_disruption_taint_renamed::KarpenterDisruptionTaintRenamed,
+    &karp::karpenter_do_not_disrupt_misplaced::KarpenterDoNotDisruptMisplaced,
+    &karp::karpenter_cluster_autoscaler_annotation::KarpenterClusterAutoscalerAnnotation,
+    &karp::karpenter_cluster_autoscaler_version::KarpenterClusterAutoscalerVersion,
+    &karp::karpenter_imds_hop_limit::KarpenterImdsHopLimit,
+    &karp::karpenter_auto_mode_label::KarpenterAutoModeLabel,
     // LBC: AWS Load Balancer Controller.
     &lbc::lbc_unknown_annotation::LbcUnknownAnnotation,
     &lbc::lbc_annotation_wrong_kind::LbcAnnotationWrongKind,
@@ -115,6 +156,8 @@ pub struct SetIndex {
     pub csi: csi::support::facts::CsiFacts,
     /// The kustomization.yaml files of the input: the namespaces they give the files they list.
     pub kustomizations: Vec<Kustomization>,
+    pub karp: karp::support::facts::KarpFacts,
+    pub fargate: fargate::support::facts::FargateFacts,
 }
 
 impl SetIndex {
@@ -133,6 +176,8 @@ impl SetIndex {
             index.irsa.collect(file, o);
             index.lbc.collect(file, o);
             index.csi.collect(file, o);
+            index.karp.collect(file, o);
+            index.fargate.collect(file, o);
         }
         index
     }
@@ -142,6 +187,8 @@ impl SetIndex {
         self.irsa.append(&mut other.irsa);
         self.lbc.append(&mut other.lbc);
         self.csi.append(&mut other.csi);
+        self.karp.append(&mut other.karp);
+        self.fargate.append(&mut other.fargate);
         self.kustomizations.append(&mut other.kustomizations);
     }
 
@@ -152,6 +199,8 @@ impl SetIndex {
         self.irsa.settle(&map);
         self.lbc.settle(&map);
         self.csi.settle(&map);
+        self.karp.settle(&map);
+        self.fargate.settle(&map);
     }
 }
 
@@ -164,8 +213,11 @@ pub static TABLES: &[TableCheck] = &[
     table_check::<crate::support::aws::PartitionsFile>(crate::support::aws::PARTITIONS_TABLE),
     table_check::<csi::support::table::DriversFile>(csi::support::table::DRIVERS_TABLE),
     table_check::<csi::support::table::InTreeFile>(csi::support::table::IN_TREE_TABLE),
+    table_check::<fargate::support::table::FargateFile>(fargate::support::table::FARGATE_TABLE),
     table_check::<crate::version::EksCalendar>(crate::version::EKS_VERSIONS),
     table_check::<irsa::support::Table>(irsa::support::TABLE_FILE),
+    table_check::<karp::support::table::KarpenterFile>(karp::support::table::KARPENTER_TABLE),
+    table_check::<karp::support::table::CelFile>(karp::support::table::CEL_TABLE),
     table_check::<lbc::support::catalog::Catalog>(lbc::support::catalog::CATALOG_TABLE),
     table_check::<lbc::support::catalog::SslPolicies>(lbc::support::catalog::SSL_POLICIES_TABLE),
 ];

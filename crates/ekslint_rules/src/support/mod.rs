@@ -1,11 +1,13 @@
 //! Helpers that rules of several families share, one per job: how Go programs parse values
 //! ([`go`]), AWS ARNs and partitions ([`aws`]), typographic quotes ([`quotes`]), values filled
-//! in by a templating step ([`placeholder`]) and "did you mean" ([`suggest`]).
+//! in by a templating step ([`placeholder`]), "did you mean" ([`suggest`]) and positions inside
+//! string values that hold text of their own ([`embedded`]).
 //!
 //! A family's own helpers live in `rules/<family>/support/`; Kubernetes object accessors that
 //! are not rule logic live in `ekslint_manifest`.
 
 pub mod aws;
+pub mod embedded;
 pub mod go;
 pub mod placeholder;
 pub mod quotes;

@@ -114,18 +114,9 @@ impl Rule for LbcInstanceTargetClusterIp {
     fn check_set(&self, ctx: &mut SetCtx<'_>) {
         let facts = &ctx.index.lbc;
         for ing in &facts.ingresses {
-            if !ing.has_alb_annotations
-                && ing.class_name.as_ref().is_none_or(|(c, _)| &**c != "alb")
-            {
+            if !facts.is_alb(ing) {
                 continue;
             }
-            // Target type from the class parameters, when the input has them.
-            let class = ing.class_name.as_ref().and_then(|(c, _)| facts.class(c));
-            let class_tt = match class {
-                // Parameters not in the input: the target type is unknown.
-                Some(c) if c.params.is_some() => facts.params_of(c).map(|p| p.target_type.clone()),
-                _ => Some(None),
-            };
             for b in &ing.backends {
                 if matches!(&b.port, Some((super::support::facts::PortRef::Name(n), _)) if &**n == "use-annotation")
                 {
@@ -137,21 +128,8 @@ impl Rule for LbcInstanceTargetClusterIp {
                 if &*svc.ty != "ClusterIP" {
                     continue;
                 }
-                let (tt, from) = if let Some(Some(t)) = &class_tt {
-                    (t.clone(), "the IngressClassParams `targetType`")
-                } else if let Some((t, _)) = &svc.target_type {
-                    (
-                        t.clone(),
-                        "the Service's `alb.ingress.kubernetes.io/target-type`",
-                    )
-                } else if let Some((t, _)) = &ing.target_type {
-                    (
-                        t.clone(),
-                        "the Ingress's `alb.ingress.kubernetes.io/target-type`",
-                    )
-                } else if class_tt.is_some() {
-                    ("instance".into(), "the default, as no `target-type` is set")
-                } else {
+                // Parameters not in the input: the target type is unknown.
+                let Some((tt, from)) = facts.target_type(ing, svc) else {
                     continue;
                 };
                 if &*tt != "instance" {

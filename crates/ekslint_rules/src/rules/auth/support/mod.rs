@@ -1,6 +1,6 @@
 //! Shared helpers of the AUTH rules: tables, views and parsers that several rules use.
 
-pub mod embedded;
+pub use crate::support::embedded;
 
 use std::sync::LazyLock;
 

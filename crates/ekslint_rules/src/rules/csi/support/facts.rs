@@ -96,7 +96,9 @@ pub struct PodFact {
     pub namespace: Namespace,
     /// The file the pod is in.
     pub file: FileRef,
-    /// `nodeSelector eks.amazonaws.com/compute-type: fargate`.
+    /// The pod's labels, for the Fargate profiles of the configuration.
+    pub labels: Vec<(Box<str>, Box<str>)>,
+    /// A required `eks.amazonaws.com/compute-type: fargate` (the FARGATE family's placement).
     pub fargate: Option<Loc>,
     /// `nodeSelector kubernetes.io/os: windows`.
     pub windows: Option<Loc>,
@@ -292,7 +294,12 @@ impl Facts for CsiFacts {
         let mut fact = PodFact {
             namespace: ns.clone(),
             file: src.file_ref.clone(),
-            fargate: sel("eks.amazonaws.com/compute-type", "fargate"),
+            labels: crate::rules::fargate::support::placement::pod_labels(tree, obj)
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+            fargate: crate::rules::fargate::support::placement::fargate_selector(tree, pod)
+                .map(|n| loc(src, tree, n)),
             windows: sel("kubernetes.io/os", "windows")
                 .or_else(|| sel("beta.kubernetes.io/os", "windows")),
             claims: Vec::new(),

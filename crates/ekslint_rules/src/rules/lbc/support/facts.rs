@@ -349,6 +349,45 @@ impl LbcFacts {
             .or_else(|| named().find(|s| s.namespace.may_equal(namespace)))
     }
 
+    /// Is this Ingress meant for the ALB controller (class `alb` or `alb.ingress.kubernetes.io/`
+    /// annotations)?
+    pub fn is_alb(&self, ing: &IngressFact) -> bool {
+        ing.has_alb_annotations || ing.class_name.as_ref().is_some_and(|(c, _)| &**c == "alb")
+    }
+
+    /// The target type the ALB controller uses for backend `svc` of `ing`, and where it comes
+    /// from: the IngressClassParams `targetType`, the Service's annotation, the Ingress's, or the
+    /// controller's default (`instance`). `None` when the class's parameters are not in the
+    /// input (the target type is unknown then).
+    pub fn target_type(
+        &self,
+        ing: &IngressFact,
+        svc: &ServiceFact,
+    ) -> Option<(Box<str>, &'static str)> {
+        let class = ing.class_name.as_ref().and_then(|(c, _)| self.class(c));
+        // `None`: the class names parameters the input does not have.
+        let class_tt: Option<Option<Box<str>>> = match class {
+            Some(c) if c.params.is_some() => self.params_of(c).map(|p| p.target_type.clone()),
+            _ => Some(None),
+        };
+        if let Some(Some(t)) = &class_tt {
+            return Some((t.clone(), "the IngressClassParams `targetType`"));
+        }
+        if let Some((t, _)) = &svc.target_type {
+            return Some((
+                t.clone(),
+                "the Service's `alb.ingress.kubernetes.io/target-type`",
+            ));
+        }
+        if let Some((t, _)) = &ing.target_type {
+            return Some((
+                t.clone(),
+                "the Ingress's `alb.ingress.kubernetes.io/target-type`",
+            ));
+        }
+        class_tt.map(|_| ("instance".into(), "the default, as no `target-type` is set"))
+    }
+
     /// The first Service named `name` in any namespace.
     pub fn service_in_any_namespace(&self, name: &str) -> Option<&ServiceFact> {
         self.service_by_name

@@ -1,5 +1,7 @@
-//! The YAML documents that aws-auth stores inside strings (`mapRoles`, `mapUsers`, `mapAccounts`),
-//! parsed again with positions that point into the outer file.
+//! Text stored inside a string value, with positions that point into the outer file: the YAML
+//! documents that aws-auth stores in `mapRoles`, `mapUsers` and `mapAccounts` (parsed again by
+//! [`parse_embedded`]), and any other embedded text a rule reads line by line (the Fargate log
+//! router's Fluent Bit configuration, through [`positions`]).
 //!
 //! [`parse_embedded`] takes the outer file's text, its tree and the data value node, parses the
 //! string with ekslint's own loader and keeps a list of *verbatim segments*: byte ranges of the
@@ -36,6 +38,14 @@ pub struct Embedded {
     pub inner: ParsedFile,
     /// The outer span of the value (the fallback).
     pub value_span: Span,
+    positions: Positions,
+}
+
+/// The map from offsets in a string value's text to offsets in the outer file.
+#[derive(Debug)]
+pub struct Positions {
+    /// The outer span of the value (the fallback).
+    pub value_span: Span,
     segments: Vec<Segment>,
 }
 
@@ -47,6 +57,20 @@ pub fn parse_embedded(
     value: NodeId,
     name: &str,
 ) -> Option<Embedded> {
+    let positions = positions(outer_text, tree, value)?;
+    let text = &*tree.scalar(value)?.value;
+    // Never a `.json` name: the inner document is YAML even when the outer file is JSON.
+    let inner = ekslint_manifest::parse_str(&format!("{name} (embedded YAML)"), text);
+    Some(Embedded {
+        inner,
+        value_span: positions.value_span,
+        positions,
+    })
+}
+
+/// The positions of the string value `value` of `tree` (a tree of `outer_text`): the text is the
+/// scalar's value. `None` when the node is not a scalar.
+pub fn positions(outer_text: &str, tree: &Tree, value: NodeId) -> Option<Positions> {
     let scalar = tree.scalar(value)?;
     let span = tree.span(value);
     let text = &*scalar.value;
@@ -73,10 +97,7 @@ pub fn parse_embedded(
             flow_segments(src, span.start, ScalarStyle::Plain, text)
         }
     };
-    // Never a `.json` name: the inner document is YAML even when the outer file is JSON.
-    let inner = ekslint_manifest::parse_str(&format!("{name} (embedded YAML)"), text);
-    Some(Embedded {
-        inner,
+    Some(Positions {
         value_span: span,
         segments,
     })
@@ -97,6 +118,43 @@ impl Embedded {
         self.inner.documents.first().and_then(|d| d.root)
     }
 
+    /// Does any inner position map exactly?
+    pub fn has_exact_positions(&self) -> bool {
+        self.positions.has_exact_positions()
+    }
+
+    /// See [`Positions::map_offset`].
+    pub fn map_offset(&self, inner: u32, is_end: bool) -> Option<u32> {
+        self.positions.map_offset(inner, is_end)
+    }
+
+    /// See [`Positions::exact_span`].
+    pub fn exact_span(&self, inner: Span) -> Option<Span> {
+        self.positions.exact_span(inner)
+    }
+
+    /// See [`Positions::outer_span`].
+    pub fn outer_span(&self, inner: Span) -> Span {
+        self.positions.outer_span(inner)
+    }
+
+    /// See [`Positions::problem_span`].
+    pub fn problem_span(&self, inner: Span) -> Span {
+        self.positions.problem_span(inner)
+    }
+
+    /// The outer span of an inner node.
+    pub fn span(&self, node: NodeId) -> Span {
+        self.outer_span(self.tree().span(node))
+    }
+
+    /// The exact outer span of an inner node, if there is one.
+    pub fn node_exact_span(&self, node: NodeId) -> Option<Span> {
+        self.exact_span(self.tree().span(node))
+    }
+}
+
+impl Positions {
     /// Does any inner position map exactly?
     pub fn has_exact_positions(&self) -> bool {
         !self.segments.is_empty()
@@ -153,16 +211,6 @@ impl Embedded {
             }
             None => self.value_span,
         }
-    }
-
-    /// The outer span of an inner node.
-    pub fn span(&self, node: NodeId) -> Span {
-        self.outer_span(self.tree().span(node))
-    }
-
-    /// The exact outer span of an inner node, if there is one.
-    pub fn node_exact_span(&self, node: NodeId) -> Option<Span> {
-        self.exact_span(self.tree().span(node))
     }
 }
 

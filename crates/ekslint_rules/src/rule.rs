@@ -51,6 +51,8 @@ pub enum Family {
     Auth,
     /// CSI storage classes, volumes and claims.
     Csi,
+    /// What another platform (GKE, AKS, OpenShift, on-premises) left in the manifests.
+    Port,
 }
 
 impl Family {
@@ -63,6 +65,7 @@ impl Family {
             Family::Irsa => "IRSA",
             Family::Auth => "AUTH",
             Family::Csi => "CSI",
+            Family::Port => "PORT",
         }
     }
 
@@ -75,6 +78,7 @@ impl Family {
             Family::Irsa => "IAM roles for service accounts",
             Family::Auth => "The aws-auth ConfigMap",
             Family::Csi => "CSI storage",
+            Family::Port => "Portability from other platforms",
         }
     }
 }

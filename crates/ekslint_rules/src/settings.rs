@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use ekslint_manifest::Limits;
 use globset::{Glob, GlobMatcher};
 
-use crate::config::{AwsTarget, Config, ConfigError};
+use crate::config::{AwsTarget, Config, ConfigError, Registries};
 use crate::rule::{RuleInfo, Severity};
 use crate::rules::RULES;
 use crate::version::{self, KubeVersion};
@@ -35,6 +35,8 @@ pub struct Settings {
     pub limits: Limits,
     /// The AWS account(s), partition and region being migrated to (`aws:` in the config).
     pub aws: AwsTarget,
+    /// The registries the nodes can pull from (`registries:` in the config).
+    pub registries: Registries,
 }
 
 impl Settings {
@@ -48,6 +50,7 @@ impl Settings {
             base_dir: PathBuf::new(),
             limits: Limits::default(),
             aws: AwsTarget::default(),
+            registries: Registries::default(),
         }
     }
 
@@ -120,6 +123,7 @@ impl Settings {
         }
         settings.base_dir = config.dir.clone();
         settings.aws = config.aws.clone();
+        settings.registries = config.registries.clone();
         if let Some(l) = &config.limits {
             settings.limits = l.clone();
         }

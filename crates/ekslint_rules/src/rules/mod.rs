@@ -5,6 +5,7 @@ pub mod auth;
 pub mod csi;
 pub mod irsa;
 pub mod lbc;
+pub mod port;
 pub mod sup;
 pub mod yaml;
 
@@ -111,6 +112,7 @@ pub struct SetIndex {
     pub irsa: irsa::support::facts::IrsaFacts,
     pub lbc: lbc::support::facts::LbcFacts,
     pub csi: csi::support::facts::CsiFacts,
+    pub port: port::support::facts::PortFacts,
 }
 
 impl SetIndex {
@@ -128,6 +130,7 @@ impl SetIndex {
             index.irsa.collect(file, o);
             index.lbc.collect(file, o);
             index.csi.collect(file, o);
+            index.port.collect(file, o);
         }
         index
     }
@@ -137,6 +140,7 @@ impl SetIndex {
         self.irsa.append(&mut other.irsa);
         self.lbc.append(&mut other.lbc);
         self.csi.append(&mut other.csi);
+        self.port.append(&mut other.port);
     }
 }
 
@@ -152,6 +156,11 @@ pub static TABLES: &[TableCheck] = &[
     table_check::<irsa::support::Table>(irsa::support::TABLE_FILE),
     table_check::<lbc::support::catalog::Catalog>(lbc::support::catalog::CATALOG_TABLE),
     table_check::<lbc::support::catalog::SslPolicies>(lbc::support::catalog::SSL_POLICIES_TABLE),
+    table_check::<port::support::table::AnnotationsFile>(port::support::table::ANNOTATIONS_TABLE),
+    table_check::<port::support::table::PlatformFile>(port::support::table::PLATFORM_TABLE),
+    table_check::<port::support::table::RegistriesFile>(port::support::table::REGISTRIES_TABLE),
+    table_check::<port::support::table::SchedulingFile>(port::support::table::SCHEDULING_TABLE),
+    table_check::<port::support::table::StorageFile>(port::support::table::STORAGE_TABLE),
 ];
 
 /// A rule by code or kebab name (case-insensitive code).

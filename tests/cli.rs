@@ -200,7 +200,7 @@ fn config_file_selects_and_targets() {
     let d = scratch("config-ok");
     std::fs::write(
         d.join(".ekslint.yaml"),
-        "target-version: 1.20\nignore: [YAML]\n",
+        "target-version: 1.20\nignore: [YAML, PORT]\n",
     )
     .unwrap();
     std::fs::write(d.join("ing.yaml"), "apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata:\n  name: a\n  labels: {on: yes}\n").unwrap();
@@ -219,7 +219,7 @@ fn config_file_selects_and_targets() {
     assert_eq!(
         codes,
         ["API002"],
-        "YAML rules ignored, Ingress deprecated at 1.20"
+        "YAML and PORT rules ignored, Ingress deprecated at 1.20"
     );
 }
 

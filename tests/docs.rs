@@ -75,6 +75,7 @@ fn settings_for(rule: &RuleInfo, doc: &str) -> Option<Settings> {
             settings.target = KubeVersion::parse(&t.value)?;
         }
         settings.aws = config.aws;
+        settings.registries = config.registries;
         if let Some(limits) = config.limits {
             settings.limits = limits;
         }

@@ -8,7 +8,8 @@
 //! in it is linted together (so a Deployment in one file sees the ServiceAccount in another),
 //! the markers of every file are checked, and a file with `# ekslint-test: context` is read as
 //! context only (`--context`). Other directives: `aws-account-ids=…` (comma-separated),
-//! `aws-partition=…`, `aws-region=…`, taken from the first file that has them.
+//! `aws-partition=…`, `aws-region=…`, `registries-allowed=…` (comma-separated),
+//! `private-cluster=true`, taken from the first file that has them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -117,6 +118,10 @@ fn lint(paths: &[PathBuf], code: &str) -> (ekslint_rules::Report, Vec<(PathBuf, 
     }
     settings.aws.partition = first("aws-partition");
     settings.aws.region = first("aws-region");
+    if let Some(r) = first("registries-allowed") {
+        settings.registries.allowed = r.split(',').map(str::to_string).collect();
+    }
+    settings.registries.private_cluster = first("private-cluster").as_deref() == Some("true");
     let mut outputs = Vec::new();
     for (path, text) in &texts {
         let name = path.to_string_lossy().replace('\\', "/");

@@ -3,7 +3,7 @@
 //! and the CRDs the input installs, class names with the classes the input defines, and
 //! Ingresses without a class.
 
-use ekslint_manifest::{NodeId, Object, ParsedFile};
+use ekslint_manifest::{NodeId, Object, ParsedFile, ScalarStyle};
 
 use super::pods::{containers, pod_specs};
 use super::table::{self, ApiGroupRow, ClassKind, ClassRow, IdentityOn, IdentityRow};
@@ -15,6 +15,8 @@ use crate::support::placeholder::is_placeholder;
 pub struct ImageFact {
     pub image: Box<str>,
     pub loc: Loc,
+    /// How the value is written (a fix must keep its quotes).
+    pub style: ScalarStyle,
 }
 
 /// An identity marker of another platform: a ServiceAccount annotation or a pod label.
@@ -125,16 +127,16 @@ impl Facts for PortFacts {
                 let by_name = obj.get(tree, &["spec", "ingressClassName"]);
                 let by_annotation = obj.annotation(tree, INGRESS_CLASS_ANNOTATION);
                 for (node, annotated) in [(by_name, false), (by_annotation, true)] {
-                    if let Some(name) = text(node) {
-                        if let Some(row) = table::class(ClassKind::Ingress, name) {
-                            self.class_uses.push(ClassUse {
-                                kind: ClassKind::Ingress,
-                                row,
-                                name: name.into(),
-                                by_annotation: annotated,
-                                loc: loc(node.expect("has text")),
-                            });
-                        }
+                    if let Some(name) = text(node)
+                        && let Some(row) = table::class(ClassKind::Ingress, name)
+                    {
+                        self.class_uses.push(ClassUse {
+                            kind: ClassKind::Ingress,
+                            row,
+                            name: name.into(),
+                            by_annotation: annotated,
+                            loc: loc(node.expect("has text")),
+                        });
                     }
                 }
                 if by_name.is_none() && by_annotation.is_none() {
@@ -218,10 +220,12 @@ impl Facts for PortFacts {
             for c in containers(tree, spec) {
                 if let Some(node) = tree.get(c, "image")
                     && let Some(image) = text(Some(node))
+                    && let Some(scalar) = tree.scalar(node)
                 {
                     self.images.push(ImageFact {
                         image: image.into(),
                         loc: loc(node),
+                        style: scalar.style,
                     });
                 }
             }

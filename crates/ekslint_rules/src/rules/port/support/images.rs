@@ -115,6 +115,40 @@ pub fn count_key(image: &str) -> String {
     }
 }
 
+/// The image references of the input whose verdict `pick` accepts, each with its verdict, the
+/// registry it is counted under, and how many references of the input with an accepted verdict
+/// share that registry (for the per-registry count in the message).
+pub fn judged<'a>(
+    images: &'a [super::facts::ImageFact],
+    registries: &Registries,
+    pick: fn(&Verdict) -> bool,
+) -> Vec<(&'a super::facts::ImageFact, Verdict, String, usize)> {
+    let mut out: Vec<(&super::facts::ImageFact, Verdict, String, usize)> = images
+        .iter()
+        .filter_map(|i| {
+            let v = classify(&i.image, registries)?;
+            pick(&v).then(|| (i, v, count_key(&i.image), 0))
+        })
+        .collect();
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (_, _, key, _) in &out {
+        *counts.entry(key.clone()).or_default() += 1;
+    }
+    for (_, _, key, n) in &mut out {
+        *n = counts[key.as_str()];
+    }
+    out
+}
+
+/// `"(this is the only image reference to gcr.io in the input)"` or `"(one of 12 …)"`.
+pub fn count_note(key: &str, n: usize) -> String {
+    if n == 1 {
+        format!("the only image reference to {key} in the input")
+    } else {
+        format!("one of {n} image references to {key} in the input")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

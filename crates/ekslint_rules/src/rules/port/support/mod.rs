@@ -81,6 +81,19 @@ pub fn replace_scalar(source: &str, span: ekslint_manifest::Span, new: &str) -> 
     Some(new.to_string())
 }
 
+/// `new` written in a scalar style that holds it as is: the same quotes, or plain. `None` for
+/// block scalars and for text the quotes cannot hold without escapes.
+pub fn in_style(style: ekslint_manifest::ScalarStyle, new: &str) -> Option<String> {
+    use ekslint_manifest::ScalarStyle;
+    let q = match style {
+        ScalarStyle::Plain => return Some(new.to_string()),
+        ScalarStyle::SingleQuoted => '\'',
+        ScalarStyle::DoubleQuoted => '"',
+        ScalarStyle::Literal | ScalarStyle::Folded => return None,
+    };
+    (!new.contains(q) && !new.contains('\\')).then(|| format!("{q}{new}{q}"))
+}
+
 /// A fix that replaces one scalar's content.
 pub fn rename_fix(
     source: &str,
@@ -168,10 +181,15 @@ pub fn judge_annotation(tree: &Tree, obj: &Object, a: &Annotation<'_>) -> Option
             if !is_load_balancer(tree, obj) {
                 return Some(Judgement::Leftover(Leftover::NotLoadBalancer(row)));
             }
-            let internal = (row.exposure == Some(Exposure::Scheme)).then(|| {
-                tree.scalar_text(a.entry.value)
-                    .is_some_and(|v| row.internal_values.iter().any(|i| i == v))
-            });
+            let value = tree.scalar_text(a.entry.value);
+            // A scheme filled in by a templating step is not judged: its value decides.
+            if row.exposure == Some(Exposure::Scheme)
+                && value.is_some_and(crate::support::placeholder::is_placeholder)
+            {
+                return None;
+            }
+            let internal = (row.exposure == Some(Exposure::Scheme))
+                .then(|| value.is_some_and(|v| row.internal_values.iter().any(|i| i == v)));
             if internal == Some(true) && has_aws_class(tree, obj) {
                 return Some(Judgement::Leftover(Leftover::SchemeMatches(row)));
             }
@@ -205,3 +223,6 @@ mod tests {
         assert_eq!(replace_scalar(src, Span::new(7, 10), "it's"), None);
     }
 }
+
+#[cfg(test)]
+mod family_tests;

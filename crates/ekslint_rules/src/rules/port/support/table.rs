@@ -35,6 +35,27 @@ impl Platform {
             Platform::Other => "another platform",
         }
     }
+
+    /// Whose nodes carry a label: "GKE nodes".
+    pub fn nodes(self) -> &'static str {
+        match self {
+            Platform::Gke => "GKE nodes",
+            Platform::Aks => "AKS nodes",
+            Platform::Openshift => "OpenShift nodes",
+            Platform::SelfManaged => "the nodes of self-managed clusters (OpenShift, kubeadm)",
+            _ => "another platform's nodes",
+        }
+    }
+}
+
+/// The help for the EKS side of a row: "on EKS, use `x`" for a replacement, or the row's own
+/// sentence ("remove it: …").
+pub fn eks_help(eks: &str) -> String {
+    if eks.starts_with('`') {
+        format!("on EKS, use {eks}")
+    } else {
+        format!("on EKS: {eks}")
+    }
 }
 
 /// How a row's name is matched.

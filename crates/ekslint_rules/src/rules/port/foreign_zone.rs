@@ -18,8 +18,9 @@ declare_rule! {
     /// expression, a StorageClass's `allowedTopologies` or a PersistentVolume's node affinity.
     /// Google Cloud names (`us-central1-a`, `us-central1`) and AKS names (`eastus2-1`, `1`,
     /// `eastus2`) are named as such; any other value that is not shaped like an AWS name
-    /// (`us-east-1a`, `us-east-1-bos-1a`, `us-east-1`) is reported too. With `aws.region` in the
-    /// config, an AWS zone or region of another region is reported as well.
+    /// (`us-east-1a`, `us-east-1-bos-1a`, `us-east-1`) is reported too, except a word in
+    /// capitals (`ZONE`), which a substitution step replaces. With `aws.region` in the config, an
+    /// AWS zone or region of another region is reported as well.
     ///
     /// ## Why is this bad?
     /// EKS nodes carry their Availability Zone (`us-east-1a`) and region (`us-east-1`), so a
@@ -101,6 +102,15 @@ fn term_values<'t>(
     out
 }
 
+/// A word in capitals (`ZONE`, `GCP_REGION`) that a `sed` or `envsubst` step replaces: no
+/// platform writes its zone or region names in upper case.
+fn is_substitution_token(value: &str) -> bool {
+    value.bytes().any(|b| b.is_ascii_uppercase())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
 impl Rule for ForeignZone {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
@@ -143,6 +153,9 @@ impl Rule for ForeignZone {
             let Some(value) = tree.scalar_text(node) else {
                 continue;
             };
+            if is_substitution_token(value) {
+                continue;
+            }
             let noun = match kind {
                 ZoneKind::Zone => "zone",
                 ZoneKind::Region => "region",

@@ -223,6 +223,63 @@ fn config_file_selects_and_targets() {
     );
 }
 
+/// `registries:` in the config: a private cluster turns images outside ECR and the allowed
+/// registries into errors, one finding per image reference with the per-registry count.
+#[test]
+fn config_registries_decide_the_image_findings() {
+    let d = scratch("config-registries");
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: quay.io/org/a:1}\n  - {name: b, image: quay.io/org/b:1}\n  - {name: c, image: mirror.corp.example/org/c:1}\n  - {name: d, image: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/d:1}\n  - {name: e, image: nginx:1.27}\n";
+    std::fs::write(d.join("pod.yaml"), pod).unwrap();
+    let codes = |o: &Output| -> Vec<(String, u64, String)> {
+        let v: serde_json::Value = serde_json::from_str(&stdout(o)).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["code"].as_str().unwrap().to_string(),
+                    f["start"]["line"].as_u64().unwrap(),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    // Without the setting: only Docker Hub's advice.
+    let o = run_in(
+        &d,
+        &["check", "--select", "PORT", "--format", "json", "."],
+        None,
+    );
+    let found = codes(&o);
+    assert_eq!(code(&o), 0, "{found:?}");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].0.as_str(), found[0].1), ("PORT023", 10));
+    std::fs::write(
+        d.join(".ekslint.yaml"),
+        "registries:\n  allowed: [mirror.corp.example]\n  private-cluster: true\n",
+    )
+    .unwrap();
+    let o = run_in(
+        &d,
+        &["check", "--select", "PORT", "--format", "json", "."],
+        None,
+    );
+    let found = codes(&o);
+    assert_eq!(
+        code(&o),
+        1,
+        "private-cluster findings are errors: {found:?}"
+    );
+    let lines: Vec<(&str, u64)> = found.iter().map(|(c, l, _)| (c.as_str(), *l)).collect();
+    assert_eq!(lines, [("PORT022", 6), ("PORT022", 7), ("PORT022", 10)]);
+    assert!(
+        found[0].2.contains("one of 2 image references to quay.io"),
+        "{}",
+        found[0].2
+    );
+}
+
 #[test]
 fn output_is_identical_for_any_thread_count() {
     for format in ["human", "json", "sarif", "github"] {

@@ -599,6 +599,21 @@ mod tests {
         assert!(err.help.unwrap().contains("allowed"));
     }
 
+    /// The example in docs/configuration.md is a valid config.
+    #[test]
+    fn the_documented_example_parses() {
+        let doc = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/configuration.md"
+        ));
+        let start = doc.find("```yaml\n").unwrap() + 8;
+        let end = start + doc[start..].find("```").unwrap();
+        let c = parse("configuration.md", &doc[start..end], PathBuf::new())
+            .unwrap_or_else(|e| panic!("{}: {:?}", e.message, e.span));
+        assert!(c.registries.allows("gcr.io", "distroless/static"));
+        assert!(!c.registries.private_cluster);
+    }
+
     #[test]
     fn aws_target() {
         let text = "aws:\n  account-ids: ['012345678901', \"111122223333\"]\n  partition: aws-cn\n  region: cn-north-1\n";

@@ -60,7 +60,7 @@ fn foreign_driver(name: &str) -> bool {
     name.ends_with(".csi.storage.gke.io") || name.ends_with(".csi.azure.com")
 }
 
-fn text<'t>(tree: &'t Tree, n: NodeId) -> Option<&'t str> {
+fn text(tree: &Tree, n: NodeId) -> Option<&str> {
     tree.scalar_text(n)
 }
 
@@ -124,10 +124,10 @@ fn constructs(tree: &Tree, src: &SourceFile, root: NodeId) -> Vec<(Construct, u3
                                 }
                             }
                         }
-                        "provisioner" | "driver" => {
-                            if text(tree, e.value).is_some_and(foreign_driver) {
-                                out.push((Construct::CsiDriver, line(e.value)));
-                            }
+                        "provisioner" | "driver"
+                            if text(tree, e.value).is_some_and(foreign_driver) =>
+                        {
+                            out.push((Construct::CsiDriver, line(e.value)));
                         }
                         "hostPath" if parent != "spec" => {
                             if let Some(p) = tree.get(e.value, "path")

@@ -116,6 +116,8 @@ pub static RULES: &[&dyn Rule] = &[
     &port::cluster_internal_registry::ClusterInternalRegistry,
     &port::private_cluster_registry::PrivateClusterRegistry,
     &port::docker_hub_rate_limit::DockerHubRateLimit,
+    &port::network_policy_enforcement::NetworkPolicyEnforcement,
+    &port::network_policy_port_limit::NetworkPolicyPortLimit,
     &sup::unused_suppression::UnusedSuppression,
     &sup::invalid_suppression::InvalidSuppression,
     &yaml::invalid_yaml::InvalidYaml,

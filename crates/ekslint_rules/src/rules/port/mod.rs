@@ -24,6 +24,8 @@ pub mod ingress_without_class;
 pub mod load_balancer_ip;
 pub mod load_balancer_scheme_implicit;
 pub mod local_dev_provisioner;
+pub mod network_policy_enforcement;
+pub mod network_policy_port_limit;
 pub mod private_cluster_registry;
 pub mod registry_needs_credentials;
 pub mod support;

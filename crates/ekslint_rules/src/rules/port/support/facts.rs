@@ -68,6 +68,8 @@ pub struct PortFacts {
     pub classless_ingresses: Vec<Loc>,
     /// An IngressClass of the input is the cluster default.
     pub default_ingress_class: bool,
+    /// The `kind` value of every NetworkPolicy.
+    pub network_policies: Vec<Loc>,
 }
 
 impl PortFacts {
@@ -117,6 +119,9 @@ impl Facts for PortFacts {
                 if default == Some("true") {
                     self.default_ingress_class = true;
                 }
+            }
+            ("networking.k8s.io", "NetworkPolicy") => {
+                self.network_policies.push(loc(kind_f.node));
             }
             ("gateway.networking.k8s.io", "GatewayClass") => {
                 if let Some(name) = obj.name_str(tree) {
@@ -242,5 +247,6 @@ impl Facts for PortFacts {
         self.classless_ingresses
             .append(&mut other.classless_ingresses);
         self.default_ingress_class |= other.default_ingress_class;
+        self.network_policies.append(&mut other.network_policies);
     }
 }

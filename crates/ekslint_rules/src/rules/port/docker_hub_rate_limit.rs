@@ -80,6 +80,9 @@ impl Rule for DockerHubRateLimit {
                 ),
                 None => "pull it through an ECR pull through cache rule for Docker Hub (with Docker Hub credentials in Secrets Manager), or copy it to Amazon ECR".to_string(),
             };
+            let help = format!(
+                "{help}; if your nodes pull through an authenticated mirror, allow it with `registries.allowed: [docker.io]` in .ekslint.yaml"
+            );
             out.push((
                 image.loc.clone(),
                 format!(

@@ -51,7 +51,7 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// `registry.k8s.io` serves the same images under the same names and digests, so the fix is
-    /// safe.
+    /// safe. It keeps the value's quotes; a block scalar (`image: >-`) gets no fix.
     ///
     /// ## References
     /// - The freeze: <https://kubernetes.io/blog/2023/02/06/k8s-gcr-io-freeze-announcement/>
@@ -63,7 +63,7 @@ declare_rule! {
         name: "frozen-registry",
         family: Port,
         severity: Warning,
-        fix: Always,
+        fix: Sometimes,
         summary: "An image from k8s.gcr.io, frozen since 2023: registry.k8s.io serves the same images",
     }
 }

@@ -93,6 +93,7 @@ pub static RULES: &[&dyn Rule] = &[
     &lbc::lbc_backend_not_found::LbcBackendNotFound,
     &lbc::lbc_crd_schema::LbcCrdSchema,
     &lbc::lbc_auto_mode_unsupported::LbcAutoModeUnsupported,
+    // PORT: what other platforms left in the manifests.
     &port::foreign_load_balancer_exposure::ForeignLoadBalancerExposure,
     &port::load_balancer_ip::LoadBalancerIp,
     &port::load_balancer_scheme_implicit::LoadBalancerSchemeImplicit,

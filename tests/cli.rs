@@ -200,7 +200,7 @@ fn config_file_selects_and_targets() {
     let d = scratch("config-ok");
     std::fs::write(
         d.join(".ekslint.yaml"),
-        "target-version: 1.20\nignore: [YAML]\n",
+        "target-version: 1.20\nignore: [YAML, PORT]\n",
     )
     .unwrap();
     std::fs::write(d.join("ing.yaml"), "apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata:\n  name: a\n  labels: {on: yes}\n").unwrap();
@@ -219,7 +219,64 @@ fn config_file_selects_and_targets() {
     assert_eq!(
         codes,
         ["API002"],
-        "YAML rules ignored, Ingress deprecated at 1.20"
+        "YAML and PORT rules ignored, Ingress deprecated at 1.20"
+    );
+}
+
+/// `registries:` in the config: a private cluster turns images outside ECR and the allowed
+/// registries into errors, one finding per image reference with the per-registry count.
+#[test]
+fn config_registries_decide_the_image_findings() {
+    let d = scratch("config-registries");
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: quay.io/org/a:1}\n  - {name: b, image: quay.io/org/b:1}\n  - {name: c, image: mirror.corp.example/org/c:1}\n  - {name: d, image: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/d:1}\n  - {name: e, image: nginx:1.27}\n";
+    std::fs::write(d.join("pod.yaml"), pod).unwrap();
+    let codes = |o: &Output| -> Vec<(String, u64, String)> {
+        let v: serde_json::Value = serde_json::from_str(&stdout(o)).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["code"].as_str().unwrap().to_string(),
+                    f["start"]["line"].as_u64().unwrap(),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    // Without the setting: only Docker Hub's advice.
+    let o = run_in(
+        &d,
+        &["check", "--select", "PORT", "--format", "json", "."],
+        None,
+    );
+    let found = codes(&o);
+    assert_eq!(code(&o), 0, "{found:?}");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].0.as_str(), found[0].1), ("PORT023", 10));
+    std::fs::write(
+        d.join(".ekslint.yaml"),
+        "registries:\n  allowed: [mirror.corp.example]\n  private-cluster: true\n",
+    )
+    .unwrap();
+    let o = run_in(
+        &d,
+        &["check", "--select", "PORT", "--format", "json", "."],
+        None,
+    );
+    let found = codes(&o);
+    assert_eq!(
+        code(&o),
+        1,
+        "private-cluster findings are errors: {found:?}"
+    );
+    let lines: Vec<(&str, u64)> = found.iter().map(|(c, l, _)| (c.as_str(), *l)).collect();
+    assert_eq!(lines, [("PORT022", 6), ("PORT022", 7), ("PORT022", 10)]);
+    assert!(
+        found[0].2.contains("one of 2 image references to quay.io"),
+        "{}",
+        found[0].2
     );
 }
 
@@ -1296,9 +1353,19 @@ fn every_format_agrees_with_json_on_the_real_corpus() {
     want_ns.sort();
     got_ns.sort();
     assert_eq!(got_ns, want_ns, "markdown namespaces");
+    let total = findings.len().to_string();
+    let grouped: String = total
+        .chars()
+        .rev()
+        .enumerate()
+        .flat_map(|(i, c)| (i > 0 && i % 3 == 0).then_some(',').into_iter().chain([c]))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     assert!(
-        markdown.contains(&format!("**{} findings**", findings.len())),
-        "markdown total"
+        markdown.contains(&format!("**{grouped} findings**")),
+        "markdown total {grouped}"
     );
 
     // --statistics, as a table and as JSON: the counts per code.

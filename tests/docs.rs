@@ -82,6 +82,7 @@ fn settings_for(rule: &RuleInfo, doc: &str) -> Option<Settings> {
             .map(|s| s.value.clone())
             .collect();
         settings.fargate_profiles = config.fargate_profiles;
+        settings.registries = config.registries;
         if let Some(limits) = config.limits {
             settings.limits = limits;
         }

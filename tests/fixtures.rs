@@ -11,7 +11,8 @@
 //! `aws-partition=…`, `aws-region=…`, `external-service-accounts=…` (comma-separated),
 //! `addons=name:release,…`, taken from the first file that has them, and
 //! `fargate-profile=NAMESPACE[,KEY=VALUE…]` (a Fargate profile with one selector, as
-//! `fargate-profiles:` in `.ekslint.yaml` declares; every such directive of the case counts).
+//! `fargate-profiles:` in `.ekslint.yaml` declares; every such directive of the case counts),
+//! `registries-allowed=…` (comma-separated) and `private-cluster=true`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -163,6 +164,10 @@ fn lint(paths: &[PathBuf], code: &str) -> (ekslint_rules::Report, Vec<(PathBuf, 
                 selectors: vec![ekslint_rules::config::FargateSelector { namespace, labels }],
             });
     }
+    if let Some(r) = first("registries-allowed") {
+        settings.registries.allowed = r.split(',').map(str::to_string).collect();
+    }
+    settings.registries.private_cluster = first("private-cluster").as_deref() == Some("true");
     let mut outputs = Vec::new();
     for (path, text) in &texts {
         let name = path.to_string_lossy().replace('\\', "/");

@@ -70,7 +70,47 @@ pub struct Config {
     /// Fargate. Without them, only a pod's own `eks.amazonaws.com/compute-type: fargate` node
     /// selector says so.
     pub fargate_profiles: Vec<FargateProfile>,
+    /// The registries the new cluster's nodes can pull from (`registries:`).
+    pub registries: Registries,
 }
+
+/// The registries the new cluster's nodes can pull from, and whether they reach the internet:
+/// `registries:` in the config. Read by the image rules of the PORT family.
+#[derive(Clone, Debug, Default)]
+pub struct Registries {
+    /// Registry hosts (`registry.example.com`, `registry.example.com:5000`), host wildcards
+    /// (`*.example.com`) or repository prefixes (`docker.io/library`, `gcr.io/distroless`)
+    /// that the nodes can pull from: images under them are never reported (`allowed`).
+    pub allowed: Vec<String>,
+    /// The nodes have no route to the internet: every registry but Amazon ECR and `allowed`
+    /// is unreachable (`private-cluster`).
+    pub private_cluster: bool,
+}
+
+impl Registries {
+    /// Is the image `host/path` (path without tag or digest, Docker Hub's official images
+    /// under `library/`) in an allowed registry or repository?
+    pub fn allows(&self, host: &str, path: &str) -> bool {
+        let bare_host = host.split(':').next().unwrap_or(host);
+        self.allowed.iter().any(|a| {
+            if let Some(suffix) = a.strip_prefix('*') {
+                return bare_host.ends_with(suffix) && bare_host.len() > suffix.len();
+            }
+            match a.split_once('/') {
+                Some((h, prefix)) => {
+                    (h == host || h == bare_host)
+                        && (path == prefix
+                            || path
+                                .strip_prefix(prefix)
+                                .is_some_and(|rest| rest.starts_with('/')))
+                }
+                None => a == host || a == bare_host,
+            }
+        })
+    }
+}
+
+const REGISTRIES_KEYS: &[&str] = &["allowed", "private-cluster"];
 
 /// A Fargate profile of the destination cluster: its name and up to five selectors. A pod runs on
 /// Fargate when any selector of any profile selects it.
@@ -258,6 +298,7 @@ pub fn parse(path: &str, text: &str, dir: PathBuf) -> Result<Config, ConfigError
                 config.fail_on = Some(parse_severity(&s, &src)?);
             }
             "aws" => config.aws = parse_aws(tree, v, &src)?,
+            "registries" => config.registries = parse_registries(tree, v, &src)?,
             "addons" => {
                 let Some(map) = tree.entries(v) else {
                     return Err(ConfigError::at(
@@ -733,6 +774,97 @@ fn string_list(
     }
 }
 
+fn parse_registries(
+    tree: &Tree,
+    node: NodeId,
+    src: &Arc<SourceFile>,
+) -> Result<Registries, ConfigError> {
+    let mut out = Registries::default();
+    if tree.is_null(node) {
+        return Ok(out);
+    }
+    let Some(entries) = tree.entries(node) else {
+        return Err(ConfigError::at(
+            src,
+            tree.span(node),
+            "`registries` must be a map with allowed and private-cluster",
+        ));
+    };
+    for e in entries {
+        let key = tree.scalar_text(e.key).unwrap_or("");
+        match key {
+            "allowed" => {
+                for r in string_list(tree, e.value, src, "registries.allowed")? {
+                    check_registry(&r, src)?;
+                    out.allowed.push(r.value);
+                }
+            }
+            "private-cluster" => {
+                out.private_cluster = match tree.scalar(e.value).map(|s| s.resolved()) {
+                    Some(ekslint_manifest::yaml11::Resolved::Bool(b)) => b,
+                    _ => {
+                        return Err(ConfigError::at(
+                            src,
+                            tree.span(e.value),
+                            "`registries.private-cluster` is true or false",
+                        )
+                        .help("true when the cluster's nodes have no route to the internet"));
+                    }
+                };
+            }
+            _ => {
+                let err = ConfigError::at(
+                    src,
+                    tree.span(e.key),
+                    format!("unknown setting `registries.{key}`"),
+                );
+                return Err(
+                    match crate::support::suggest::closest(key, REGISTRIES_KEYS.iter().copied()) {
+                        Some(n) => err.help(format!("did you mean `{n}`?")),
+                        None => err.help(format!(
+                            "known settings under `registries`: {}",
+                            REGISTRIES_KEYS.join(", ")
+                        )),
+                    },
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A registry host, `*.` host wildcard or `host/repository` prefix, without a scheme, tag or
+/// digest.
+fn check_registry(r: &Spanned<String>, src: &Arc<SourceFile>) -> Result<(), ConfigError> {
+    let v = r.value.as_str();
+    let problem = if v.is_empty() {
+        Some("an empty registry")
+    } else if v.contains("://") {
+        Some("a URL: write the registry host without a scheme")
+    } else if v.chars().any(char::is_whitespace) {
+        Some("not a registry: it has a space")
+    } else if v.contains('@')
+        || v.rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains(':') && v.contains('/'))
+    {
+        Some("an image: write the registry host or repository prefix without a tag or digest")
+    } else if v.ends_with('/') {
+        Some("a prefix with a trailing `/`")
+    } else if v.contains('*') && !(v.starts_with("*.") && !v[1..].contains('*') && !v.contains('/'))
+    {
+        Some("a wildcard in the wrong place: only a leading `*.` is allowed (`*.example.com`)")
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(()),
+        Some(p) => Err(ConfigError::at(src, r.span, format!("`{v}` is {p}")).help(
+            "list registry hosts (`registry.example.com`), host wildcards (`*.example.com`) or repository prefixes (`gcr.io/distroless`)",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -876,5 +1008,51 @@ mod tests {
         assert!(err.help.unwrap().contains("aws-cn"));
         let err = parse("c.yaml", "aws:\n  regoin: x\n", PathBuf::new()).unwrap_err();
         assert!(err.message.contains("aws.regoin"));
+    }
+
+    #[test]
+    fn registries() {
+        let text = "registries:\n  allowed: [registry.example.com, '*.corp.example', gcr.io/distroless, 'mirror:5000']\n  private-cluster: yes\n";
+        let c = parse("c.yaml", text, PathBuf::new()).unwrap();
+        let r = &c.registries;
+        assert!(r.private_cluster, "YAML 1.1 `yes` is true");
+        assert!(r.allows("registry.example.com", "team/app"));
+        assert!(r.allows("registry.example.com:443", "team/app"));
+        assert!(r.allows("a.corp.example", "app"));
+        assert!(!r.allows("corp.example", "app"));
+        assert!(r.allows("gcr.io", "distroless/static"));
+        assert!(!r.allows("gcr.io", "distrolessX/static"));
+        assert!(!r.allows("gcr.io", "my-project/app"));
+        assert!(r.allows("mirror:5000", "app"));
+        assert!(!r.allows("mirror", "app"));
+        assert!(!Registries::default().allows("docker.io", "library/nginx"));
+        for (bad, what) in [
+            ("registries:\n  allowed: ['https://gcr.io']\n", "URL"),
+            ("registries:\n  allowed: ['gcr.io/app:1.0']\n", "image"),
+            ("registries:\n  allowed: ['gcr.*.io']\n", "wildcard"),
+            ("registries:\n  private-cluster: maybe\n", "true or false"),
+            ("registries:\n  alowed: [x]\n", "registries.alowed"),
+        ] {
+            let err = parse("c.yaml", bad, PathBuf::new()).unwrap_err();
+            assert!(err.message.contains(what), "{bad}: {}", err.message);
+            assert!(err.span.start > 0, "{bad}: points into the file");
+        }
+        let err = parse("c.yaml", "registries:\n  alowed: [x]\n", PathBuf::new()).unwrap_err();
+        assert!(err.help.unwrap().contains("allowed"));
+    }
+
+    /// The example in docs/configuration.md is a valid config.
+    #[test]
+    fn the_documented_example_parses() {
+        let doc = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/configuration.md"
+        ));
+        let start = doc.find("```yaml\n").unwrap() + 8;
+        let end = start + doc[start..].find("```").unwrap();
+        let c = parse("configuration.md", &doc[start..end], PathBuf::new())
+            .unwrap_or_else(|e| panic!("{}: {:?}", e.message, e.span));
+        assert!(c.registries.allows("gcr.io", "distroless/static"));
+        assert!(!c.registries.private_cluster);
     }
 }

@@ -55,6 +55,8 @@ pub enum Family {
     Karp,
     /// Fargate, security groups for pods and other EKS compute limits.
     Fargate,
+    /// What another platform (GKE, AKS, OpenShift, on-premises) left in the manifests.
+    Port,
 }
 
 impl Family {
@@ -69,6 +71,7 @@ impl Family {
             Family::Csi => "CSI",
             Family::Karp => "KARP",
             Family::Fargate => "FARGATE",
+            Family::Port => "PORT",
         }
     }
 
@@ -83,6 +86,7 @@ impl Family {
             Family::Csi => "CSI storage",
             Family::Karp => "Karpenter and autoscaling",
             Family::Fargate => "Fargate and EKS compute",
+            Family::Port => "Portability from other platforms",
         }
     }
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use ekslint_manifest::Limits;
 use globset::{Glob, GlobMatcher};
 
-use crate::config::{AwsTarget, Config, ConfigError};
+use crate::config::{AwsTarget, Config, ConfigError, Registries};
 use crate::rule::{RuleInfo, Severity};
 use crate::rules::RULES;
 use crate::version::{self, KubeVersion};
@@ -47,6 +47,8 @@ pub struct Settings {
     fixable: Vec<bool>,
     /// The destination cluster's Fargate profiles (`fargate-profiles:` in the config).
     pub fargate_profiles: Vec<crate::config::FargateProfile>,
+    /// The registries the nodes can pull from (`registries:` in the config).
+    pub registries: Registries,
 }
 
 impl Settings {
@@ -65,6 +67,7 @@ impl Settings {
             addons: HashMap::new(),
             fixable: vec![true; RULES.len()],
             fargate_profiles: Vec::new(),
+            registries: Registries::default(),
         }
     }
 
@@ -159,6 +162,7 @@ impl Settings {
             .map(|s| s.value.clone())
             .collect();
         settings.fargate_profiles = config.fargate_profiles.clone();
+        settings.registries = config.registries.clone();
         if let Some(l) = &config.limits {
             settings.limits = l.clone();
         }

@@ -7,6 +7,7 @@ pub mod fargate;
 pub mod irsa;
 pub mod karp;
 pub mod lbc;
+pub mod port;
 pub mod sup;
 pub mod yaml;
 
@@ -135,6 +136,32 @@ pub static RULES: &[&dyn Rule] = &[
     &lbc::lbc_backend_not_found::LbcBackendNotFound,
     &lbc::lbc_crd_schema::LbcCrdSchema,
     &lbc::lbc_auto_mode_unsupported::LbcAutoModeUnsupported,
+    // PORT: what other platforms left in the manifests.
+    &port::foreign_load_balancer_exposure::ForeignLoadBalancerExposure,
+    &port::load_balancer_ip::LoadBalancerIp,
+    &port::load_balancer_scheme_implicit::LoadBalancerSchemeImplicit,
+    &port::foreign_class::ForeignClass,
+    &port::ingress_without_class::IngressWithoutClass,
+    &port::foreign_annotation::ForeignAnnotation,
+    &port::foreign_leftover::ForeignLeftover,
+    &port::foreign_kind::ForeignKind,
+    &port::foreign_workload_identity::ForeignWorkloadIdentity,
+    &port::foreign_node_label::ForeignNodeLabel,
+    &port::deprecated_node_label::DeprecatedNodeLabel,
+    &port::foreign_zone::ForeignZone,
+    &port::foreign_accelerator::ForeignAccelerator,
+    &port::foreign_csi_driver::ForeignCsiDriver,
+    &port::foreign_storage_class_name::ForeignStorageClassName,
+    &port::local_dev_provisioner::LocalDevProvisioner,
+    &port::docker_socket_mount::DockerSocketMount,
+    &port::docker_data_mount::DockerDataMount,
+    &port::registry_needs_credentials::RegistryNeedsCredentials,
+    &port::frozen_registry::FrozenRegistry,
+    &port::cluster_internal_registry::ClusterInternalRegistry,
+    &port::private_cluster_registry::PrivateClusterRegistry,
+    &port::docker_hub_rate_limit::DockerHubRateLimit,
+    &port::network_policy_enforcement::NetworkPolicyEnforcement,
+    &port::network_policy_port_limit::NetworkPolicyPortLimit,
     &sup::unused_suppression::UnusedSuppression,
     &sup::invalid_suppression::InvalidSuppression,
     &yaml::invalid_yaml::InvalidYaml,
@@ -158,6 +185,7 @@ pub struct SetIndex {
     pub kustomizations: Vec<Kustomization>,
     pub karp: karp::support::facts::KarpFacts,
     pub fargate: fargate::support::facts::FargateFacts,
+    pub port: port::support::facts::PortFacts,
 }
 
 impl SetIndex {
@@ -178,6 +206,7 @@ impl SetIndex {
             index.csi.collect(file, o);
             index.karp.collect(file, o);
             index.fargate.collect(file, o);
+            index.port.collect(file, o);
         }
         index
     }
@@ -189,6 +218,7 @@ impl SetIndex {
         self.csi.append(&mut other.csi);
         self.karp.append(&mut other.karp);
         self.fargate.append(&mut other.fargate);
+        self.port.append(&mut other.port);
         self.kustomizations.append(&mut other.kustomizations);
     }
 
@@ -201,6 +231,7 @@ impl SetIndex {
         self.csi.settle(&map);
         self.karp.settle(&map);
         self.fargate.settle(&map);
+        self.port.settle(&map);
     }
 }
 
@@ -220,6 +251,11 @@ pub static TABLES: &[TableCheck] = &[
     table_check::<karp::support::table::CelFile>(karp::support::table::CEL_TABLE),
     table_check::<lbc::support::catalog::Catalog>(lbc::support::catalog::CATALOG_TABLE),
     table_check::<lbc::support::catalog::SslPolicies>(lbc::support::catalog::SSL_POLICIES_TABLE),
+    table_check::<port::support::table::AnnotationsFile>(port::support::table::ANNOTATIONS_TABLE),
+    table_check::<port::support::table::PlatformFile>(port::support::table::PLATFORM_TABLE),
+    table_check::<port::support::table::RegistriesFile>(port::support::table::REGISTRIES_TABLE),
+    table_check::<port::support::table::SchedulingFile>(port::support::table::SCHEDULING_TABLE),
+    table_check::<port::support::table::StorageFile>(port::support::table::STORAGE_TABLE),
 ];
 
 /// A rule by code or kebab name (case-insensitive code).

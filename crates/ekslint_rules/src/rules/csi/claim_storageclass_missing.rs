@@ -15,8 +15,8 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// A claim whose class does not exist stays `Pending` forever with `storageclass.storage.k8s.io
-    /// "<name>" not found`. Class names from another platform (`standard`, `managed-premium`,
-    /// `standard-rwo`) are a common leftover of a migration.
+    /// "<name>" not found`. The class names another platform creates (`standard-rwo`,
+    /// `managed-csi`, `azurefile-csi`, …) are PORT015's, which names the AWS class to use.
     ///
     /// ## Example
     /// ```yaml
@@ -32,7 +32,7 @@ declare_rule! {
     /// metadata:
     ///   name: data
     /// spec:
-    ///   storageClassName: standard-rwo
+    ///   storageClassName: ebs-gp
     ///   accessModes: [ReadWriteOnce]
     ///   resources:
     ///     requests:
@@ -87,7 +87,11 @@ impl Rule for ClaimStorageclassMissing {
             let ClassRef::Named(n) = &c.class else {
                 continue;
             };
-            if &**n == EKS_BUILTIN_CLASS || facts.has_class(n) {
+            // Classes another platform creates (standard-rwo, managed-csi, …) are PORT015's.
+            if &**n == EKS_BUILTIN_CLASS
+                || facts.has_class(n)
+                || crate::rules::port::support::table::foreign_class_name(n).is_some()
+            {
                 continue;
             }
             out.push((

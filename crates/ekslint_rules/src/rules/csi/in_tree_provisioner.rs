@@ -12,7 +12,8 @@ declare_rule! {
     /// another cloud's storage (`kubernetes.io/gce-pd`, `azure-disk`, `azure-file`, `cinder`,
     /// `vsphere-volume`), or a plugin Kubernetes removed without a CSI migration (`rbd`,
     /// `glusterfs`, `cephfs`, `quobyte`, `storageos`, `scaleio`). The message names the release
-    /// that removed the in-tree driver.
+    /// that removed the in-tree driver. Other clouds' CSI drivers (`pd.csi.storage.gke.io`,
+    /// `disk.csi.azure.com`, …) are PORT014's.
     ///
     /// ## Why is this bad?
     /// Another cloud's provisioner is redirected by CSI migration to that cloud's CSI driver,
@@ -54,7 +55,7 @@ declare_rule! {
         family: Csi,
         severity: Error,
         fix: None,
-        summary: "A StorageClass provisioner of another cloud or of a removed in-tree plugin",
+        summary: "An in-tree StorageClass provisioner of another cloud or of a removed plugin",
     }
 }
 

@@ -18,7 +18,8 @@ declare_rule! {
     ///   `photonPersistentDisk` (1.16), and `gitRepo` (disabled after 1.35).
     ///
     /// `awsElasticBlockStore` and `portworxVolume` still work through CSI migration and are
-    /// reported by CSI016 instead.
+    /// reported by CSI016 instead. A `csi` volume of another cloud's driver
+    /// (`gcsfuse.csi.storage.gke.io`, `file.csi.azure.com`, …) is PORT014's.
     ///
     /// ## Why is this bad?
     /// The API still accepts the fields, so `kubectl apply` succeeds, but the kubelet cannot

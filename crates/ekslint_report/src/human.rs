@@ -238,6 +238,10 @@ impl Emitter for HumanEmitter {
             out.write_all(rules_table(&tally).as_bytes())?;
             writeln!(out)?;
         }
+        if !tally.registries.is_empty() {
+            out.write_all(registries_table(&tally).as_bytes())?;
+            writeln!(out)?;
+        }
         writeln!(out, "{}", summary_line(report))?;
         Ok(Vec::new())
     }
@@ -281,6 +285,37 @@ fn rules_table(tally: &Tally) -> String {
         ));
     }
     text.push_str("`ekslint rule CODE` explains a rule.\n");
+    text
+}
+
+/// How many registries the human summary lists.
+const REGISTRIES_LISTED: usize = 8;
+
+/// Image references with a finding, by registry (PORT019 to PORT023 give one per reference).
+fn registries_table(tally: &Tally) -> String {
+    let rows: Vec<[String; 2]> = tally
+        .registries
+        .iter()
+        .take(REGISTRIES_LISTED)
+        .map(|(registry, n)| [n.to_string(), registry.to_string()])
+        .collect();
+    let mut text = String::from("Image references with a finding, by registry:\n");
+    text.push_str(&crate::statistics::columns(&rows, &[true, false], "  "));
+    let more = tally.registries.len().saturating_sub(REGISTRIES_LISTED);
+    if more > 0 {
+        let refs: usize = tally.registries[REGISTRIES_LISTED..]
+            .iter()
+            .map(|(_, n)| n)
+            .sum();
+        text.push_str(&format!(
+            "  … and {} in {more} more {}\n",
+            plural(refs, "reference", "references"),
+            if more == 1 { "registry" } else { "registries" }
+        ));
+    }
+    text.push_str(
+        "`registries.allowed` in .ekslint.yaml accepts a registry your nodes can pull from.\n",
+    );
     text
 }
 

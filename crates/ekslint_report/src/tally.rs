@@ -89,6 +89,9 @@ pub struct Tally<'a> {
     pub namespaces: Vec<NamespaceCount>,
     /// In the report's order (by path).
     pub files: Vec<FileCount<'a>>,
+    /// Findings about container images by the registry the image comes from: (registry, count),
+    /// most first, then by name.
+    pub registries: Vec<(&'a str, usize)>,
 }
 
 impl<'a> Tally<'a> {
@@ -97,8 +100,12 @@ impl<'a> Tally<'a> {
         let mut rules: HashMap<&'static str, RuleCount> = HashMap::new();
         let mut families: HashMap<&'static str, FamilyCount> = HashMap::new();
         let mut namespaces: HashMap<Option<Arc<str>>, Counts> = HashMap::new();
+        let mut registries: HashMap<&'a str, usize> = HashMap::new();
         for f in &report.findings {
             tally.total.add(f.severity);
+            if let Some(registry) = f.registry.as_deref() {
+                *registries.entry(registry).or_default() += 1;
+            }
             let rule = rules.entry(f.rule.code).or_insert(RuleCount {
                 rule: f.rule,
                 severity: f.severity,
@@ -144,6 +151,8 @@ impl<'a> Tally<'a> {
         for file in &mut tally.files {
             file.codes.sort();
         }
+        tally.registries = registries.into_iter().collect();
+        tally.registries.sort_by(|a, b| (b.1, a.0).cmp(&(a.1, b.0)));
         tally
     }
 

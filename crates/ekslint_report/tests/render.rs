@@ -112,6 +112,7 @@ fn finding(rule: &'static RuleInfo, file: &Arc<SourceFile>, span: Span, message:
         help: None,
         fix: None,
         namespace: None,
+        registry: None,
     }
 }
 
@@ -848,4 +849,44 @@ fn github_warns_when_annotations_pass_what_github_shows() {
           `--format markdown >> \"$GITHUB_STEP_SUMMARY\"` lists every finding's rule and file"
         ]
     );
+}
+
+#[test]
+fn human_summary_counts_image_findings_by_registry() {
+    let (ingress, _) = files();
+    let image = |registry: &str| {
+        let mut f = finding(&DUPLICATE_OBJECT, &ingress, Span::new(0, 10), "m");
+        f.registry(registry);
+        f
+    };
+    let mut report = Report::default();
+    report.findings.extend((0..3).map(|_| image("Docker Hub")));
+    report.findings.push(image("gcr.io"));
+    report.findings.extend((0..3).map(|_| image("quay.io")));
+    // Ten more registries with one reference each: only the first eight rows are listed.
+    let hosts: Vec<String> = (0..10).map(|i| format!("r{i}.example.com")).collect();
+    report.findings.extend(hosts.iter().map(|h| image(h)));
+    let text = human(&report);
+    let table = text
+        .split("Image references with a finding, by registry:\n")
+        .nth(1)
+        .expect("a registries table");
+    let rows: Vec<&str> = table.lines().take(10).collect();
+    assert_eq!(
+        rows,
+        [
+            "  3  Docker Hub",
+            "  3  quay.io",
+            "  1  gcr.io",
+            "  1  r0.example.com",
+            "  1  r1.example.com",
+            "  1  r2.example.com",
+            "  1  r3.example.com",
+            "  1  r4.example.com",
+            "  … and 5 references in 5 more registries",
+            "`registries.allowed` in .ekslint.yaml accepts a registry your nodes can pull from.",
+        ]
+    );
+    // Without image findings there is no table.
+    assert!(!human(&sample_report()).contains("by registry"));
 }

@@ -55,6 +55,9 @@ pub struct Finding {
     /// `metadata.namespace` of the object the finding is in, when the manifest sets one. Filled
     /// in when the report is finished (rules leave it `None`); reports group findings by it.
     pub namespace: Option<Arc<str>>,
+    /// For a finding about a container image: the registry it is pulled from (a host, or
+    /// `Docker Hub`), which the summary counts findings under.
+    pub registry: Option<Box<str>>,
 }
 
 impl Finding {
@@ -77,7 +80,14 @@ impl Finding {
             help: None,
             fix: None,
             namespace: None,
+            registry: None,
         }
+    }
+
+    /// The registry of the image the finding is about (counted in the summary).
+    pub fn registry(&mut self, registry: impl Into<Box<str>>) -> &mut Self {
+        self.registry = Some(registry.into());
+        self
     }
 
     pub fn label(&mut self, text: impl Into<String>) -> &mut Self {

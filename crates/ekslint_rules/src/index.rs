@@ -114,13 +114,26 @@ impl std::fmt::Display for Namespace {
     }
 }
 
-/// A kustomization.yaml of the input: its directory, its `namespace:` and its `resources:`
-/// (files and directories, relative to the directory).
+/// A kustomization.yaml of the input: its directory, its `namespace:`, its `resources:` (files
+/// and directories, relative to the directory) and the image names its `images:` replace.
 #[derive(Clone, Debug, Default)]
 pub struct Kustomization {
     pub dir: String,
     pub namespace: Option<String>,
     pub resources: Vec<String>,
+    pub images: Vec<ImageOverride>,
+}
+
+/// One `images:` entry of a kustomization that gives an image a new name: Kustomize replaces
+/// the name (the reference without its tag or digest) of every container image equal to `name`
+/// in the resources it builds.
+#[derive(Clone, Debug)]
+pub struct ImageOverride {
+    pub name: String,
+    pub new_name: String,
+    /// The `newName` value.
+    pub loc: Loc,
+    pub style: ekslint_manifest::ScalarStyle,
 }
 
 impl Kustomization {
@@ -151,11 +164,48 @@ impl Kustomization {
             .filter(|r| !r.contains("://") && !r.starts_with("git@"))
             .map(str::to_string)
             .collect();
+        let images = tree
+            .get(root, "images")
+            .and_then(|l| tree.items(l))
+            .into_iter()
+            .flatten()
+            .filter_map(|&entry| {
+                let name = tree.get(entry, "name").and_then(|n| tree.as_str(n))?;
+                let node = tree.get(entry, "newName")?;
+                let new_name = tree.as_str(node).filter(|n| !n.is_empty())?;
+                Some(ImageOverride {
+                    name: name.to_string(),
+                    new_name: new_name.to_string(),
+                    loc: Loc::new(&file.source, tree.span(node)),
+                    style: tree.scalar(node)?.style,
+                })
+            })
+            .collect();
         Some(Kustomization {
             dir: dir.to_string(),
             namespace,
             resources,
+            images,
         })
+    }
+
+    /// Does this kustomization build the file at `path`: does it list the file, or a directory
+    /// above it (directly; a directory's own kustomization lists further)?
+    pub fn lists(&self, path: &str) -> bool {
+        let p = normalize(path);
+        self.resources.iter().any(|r| {
+            let r = normalize(&self.joined(r));
+            p == r
+                || (p.len() > r.len() && p.starts_with(r.as_str()) && p.as_bytes()[r.len()] == b'/')
+        })
+    }
+
+    fn joined(&self, resource: &str) -> String {
+        if self.dir.is_empty() {
+            resource.to_string()
+        } else {
+            format!("{}/{resource}", self.dir)
+        }
     }
 }
 
@@ -167,6 +217,8 @@ impl Kustomization {
 pub struct NamespaceMap {
     /// (normalized resource path: a file or a directory, namespace).
     entries: Vec<(String, String)>,
+    /// The kustomizations themselves (for what else they change, such as image names).
+    kustomizations: Vec<Kustomization>,
 }
 
 impl NamespaceMap {
@@ -175,15 +227,18 @@ impl NamespaceMap {
         for k in kustomizations {
             let Some(ns) = &k.namespace else { continue };
             for r in &k.resources {
-                let joined = if k.dir.is_empty() {
-                    r.clone()
-                } else {
-                    format!("{}/{r}", k.dir)
-                };
-                entries.push((normalize(&joined), ns.clone()));
+                entries.push((normalize(&k.joined(r)), ns.clone()));
             }
         }
-        NamespaceMap { entries }
+        NamespaceMap {
+            entries,
+            kustomizations: kustomizations.to_vec(),
+        }
+    }
+
+    /// The kustomizations of the input.
+    pub fn kustomizations(&self) -> &[Kustomization] {
+        &self.kustomizations
     }
 
     /// The namespace a kustomization gives the file at `path`: `None` when none lists it,
@@ -291,16 +346,19 @@ mod tests {
                 dir: "repo/overlays/prod".into(),
                 namespace: Some("shop-prod".into()),
                 resources: vec!["../../base".into(), "extra.yaml".into()],
+                images: vec![],
             },
             Kustomization {
                 dir: "repo/base".into(),
                 namespace: Some("shop".into()),
                 resources: vec!["deploy.yaml".into()],
+                images: vec![],
             },
             Kustomization {
                 dir: "repo/other".into(),
                 namespace: None,
                 resources: vec!["x.yaml".into()],
+                images: vec![],
             },
         ];
         let map = NamespaceMap::new(&ks);
@@ -321,12 +379,17 @@ mod tests {
             dir: "repo/overlays/staging".into(),
             namespace: Some("shop-staging".into()),
             resources: vec!["../../base".into()],
+            images: vec![],
         });
         assert_eq!(
             NamespaceMap::new(&two).namespace_of("repo/base/deploy.yaml"),
             Some(None)
         );
         assert_eq!(normalize("../a/./b/../c.yaml"), "../a/c.yaml");
+        assert!(ks[0].lists("repo/base/deploy.yaml"));
+        assert!(ks[0].lists("repo/overlays/prod/extra.yaml"));
+        assert!(!ks[0].lists("repo/basement/deploy.yaml"));
+        assert!(!ks[1].lists("repo/overlays/prod/extra.yaml"));
         let any = Namespace::of(None);
         assert!(any.at_deploy_time() && any.may_equal(&Namespace::known("x")));
         assert!(!Namespace::known("a").may_equal(&Namespace::known("b")));

@@ -1,4 +1,4 @@
-use super::support::images::{Verdict, count_note, judged};
+use super::support::images::{Verdict, judged};
 use crate::context::SetCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -69,24 +69,25 @@ impl Rule for ClusterInternalRegistry {
             matches!(v, Verdict::Internal(_))
         });
         let mut out = Vec::new();
-        for (image, verdict, key, n) in found {
+        for (image, verdict, key) in found {
             let Verdict::Internal(row) = verdict else {
                 continue;
             };
             out.push((
+                key,
                 image.loc.clone(),
                 format!(
-                    "`{}` is pulled from {}, named by its cluster Service: EKS nodes resolve names with the VPC's DNS, and the registry is not in the new cluster, so the pull fails ({})",
+                    "`{}` is pulled from {}, named by its cluster Service: EKS nodes resolve names with the VPC's DNS, and the registry is not in the new cluster, so the pull fails",
                     image.image,
-                    row.what,
-                    count_note(&key, n)
+                    row.what
                 ),
             ));
         }
-        for (loc, message) in out {
+        for (key, loc, message) in out {
             ctx.report(loc.file, loc.span, message)
                 .label("unreachable from EKS nodes")
-                .help("push the image to Amazon ECR (build it in CI) and reference it by its ECR name");
+                .help("push the image to Amazon ECR (build it in CI) and reference it by its ECR name")
+                .registry(key);
         }
     }
 }

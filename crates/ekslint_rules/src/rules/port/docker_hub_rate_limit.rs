@@ -1,4 +1,4 @@
-use super::support::images::{Verdict, count_note, judged, split};
+use super::support::images::{Verdict, judged, split};
 use crate::context::SetCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -72,7 +72,7 @@ impl Rule for DockerHubRateLimit {
             matches!(v, Verdict::DockerHub)
         });
         let mut out = Vec::new();
-        for (image, _, key, n) in found {
+        for (image, _, key) in found {
             let (_, path) = split(&image.image);
             let help = match path.strip_prefix("library/") {
                 Some(_) => format!(
@@ -84,19 +84,20 @@ impl Rule for DockerHubRateLimit {
                 "{help}; if your nodes pull through an authenticated mirror, allow it with `registries.allowed: [docker.io]` in .ekslint.yaml"
             );
             out.push((
+                key,
                 image.loc.clone(),
                 format!(
-                    "`{}` comes from Docker Hub, which limits anonymous pulls per IP address: nodes behind one NAT gateway share the limit, and a scale-out can stall in ImagePullBackOff ({})",
-                    image.image,
-                    count_note(&key, n)
+                    "`{}` comes from Docker Hub, which limits anonymous pulls per IP address: nodes behind one NAT gateway share the limit, and a scale-out can stall in ImagePullBackOff",
+                    image.image
                 ),
                 help,
             ));
         }
-        for (loc, message, help) in out {
+        for (key, loc, message, help) in out {
             ctx.report(loc.file, loc.span, message)
                 .label("anonymous Docker Hub pull")
-                .help(help);
+                .help(help)
+                .registry(key);
         }
     }
 }

@@ -1,4 +1,4 @@
-use super::support::images::{Verdict, count_note, judged};
+use super::support::images::{Verdict, judged};
 use super::support::in_style;
 use crate::context::SetCtx;
 use crate::declare_rule;
@@ -75,7 +75,7 @@ impl Rule for FrozenRegistry {
             matches!(v, Verdict::Frozen(_))
         });
         let mut out = Vec::new();
-        for (image, verdict, key, n) in found {
+        for (image, verdict, key) in found {
             let Verdict::Frozen(row) = verdict else {
                 continue;
             };
@@ -96,17 +96,15 @@ impl Rule for FrozenRegistry {
                 image.image.clone(),
                 new,
                 replacement,
-                count_note(&key, n),
+                key,
                 row.what.clone(),
             ));
         }
-        for (loc, old, new, replacement, note, what) in out {
-            let f = ctx.report(
-                loc.file.clone(),
-                loc.span,
-                format!("`{old}` is on {what} ({note})"),
-            );
-            f.label("frozen registry").help(format!("use `{new}`"));
+        for (loc, old, new, replacement, key, what) in out {
+            let f = ctx.report(loc.file.clone(), loc.span, format!("`{old}` is on {what}"));
+            f.label("frozen registry")
+                .help(format!("use `{new}`"))
+                .registry(key);
             // The per-set pass has no file text: the value's style, kept in the facts, says
             // which quotes the replacement needs.
             if let Some(replacement) = replacement {

@@ -1,4 +1,4 @@
-use super::support::images::{Verdict, count_note, judged};
+use super::support::images::{Verdict, judged};
 use crate::context::SetCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -74,20 +74,21 @@ impl Rule for PrivateClusterRegistry {
             matches!(v, Verdict::Private)
         });
         let mut out = Vec::new();
-        for (image, _, key, n) in found {
+        for (image, _, key) in found {
             out.push((
+                key.clone(),
                 image.loc.clone(),
                 format!(
-                    "`{}` is pulled from {key}, which the cluster's nodes cannot reach: `registries.private-cluster` says they have no internet access, and it is neither Amazon ECR nor an allowed registry ({})",
-                    image.image,
-                    count_note(&key, n)
+                    "`{}` is pulled from {key}, which the cluster's nodes cannot reach: `registries.private-cluster` says they have no internet access, and it is neither Amazon ECR nor an allowed registry",
+                    image.image
                 ),
             ));
         }
-        for (loc, message) in out {
+        for (key, loc, message) in out {
             ctx.report(loc.file, loc.span, message)
                 .label("unreachable from a private cluster")
-                .help("copy the image to Amazon ECR in the cluster's region (or add an ECR pull through cache rule for its registry), or list the mirror your VPC reaches under `registries.allowed`");
+                .help("copy the image to Amazon ECR in the cluster's region (or add an ECR pull through cache rule for its registry), or list the mirror your VPC reaches under `registries.allowed`")
+                .registry(key);
         }
     }
 }

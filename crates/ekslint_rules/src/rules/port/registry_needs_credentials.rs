@@ -1,4 +1,4 @@
-use super::support::images::{Verdict, count_note, judged};
+use super::support::images::{Verdict, judged};
 use crate::context::SetCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -75,7 +75,7 @@ impl Rule for RegistryNeedsCredentials {
             matches!(v, Verdict::Credentials(_))
         });
         let mut out = Vec::new();
-        for (image, verdict, key, n) in found {
+        for (image, verdict, key) in found {
             let Verdict::Credentials(row) = verdict else {
                 continue;
             };
@@ -85,23 +85,24 @@ impl Rule for RegistryNeedsCredentials {
                 "copy it to Amazon ECR (e.g. `crane copy` or `skopeo copy`)"
             };
             out.push((
+                key,
                 image.loc.clone(),
                 format!(
-                    "`{}` is in {}: {} nodes pulled it with their own credentials, EKS nodes have none, so a private repository fails with ImagePullBackOff ({})",
+                    "`{}` is in {}: {} nodes pulled it with their own credentials, EKS nodes have none, so a private repository fails with ImagePullBackOff",
                     image.image,
                     row.what,
-                    row.platform.name(),
-                    count_note(&key, n)
+                    row.platform.name()
                 ),
                 format!(
                     "{copy} and reference it there; meanwhile `imagePullSecrets` with the registry's credentials; list registries your nodes can pull from under `registries.allowed` in .ekslint.yaml"
                 ),
             ));
         }
-        for (loc, message, help) in out {
+        for (key, loc, message, help) in out {
             ctx.report(loc.file, loc.span, message)
                 .label("needs credentials EKS nodes lack")
-                .help(help);
+                .help(help)
+                .registry(key);
         }
     }
 }

@@ -5,9 +5,10 @@
 
 use ekslint_manifest::{NodeId, Object, ParsedFile, ScalarStyle};
 
+use super::images::image_name;
 use super::pods::{containers, pod_specs};
 use super::table::{self, ApiGroupRow, ClassKind, ClassRow, IdentityOn, IdentityRow};
-use crate::index::{Facts, Loc, Namespace, NamespaceMap};
+use crate::index::{Facts, Kustomization, Loc, Namespace, NamespaceMap};
 use crate::support::placeholder::is_placeholder;
 
 /// One container image reference.
@@ -73,6 +74,33 @@ pub struct PortFacts {
 }
 
 impl PortFacts {
+    /// Follow the kustomizations' `images:` renames: an image whose name a kustomization that
+    /// builds its file replaces is not pulled as written, so it is not judged; the `newName`
+    /// value is an image reference in its own right (judged where it is written, unless an outer
+    /// kustomization renames it again).
+    fn kustomize_images(&mut self, kustomizations: &[Kustomization]) {
+        if kustomizations.iter().all(|k| k.images.is_empty()) {
+            return;
+        }
+        for k in kustomizations {
+            for o in &k.images {
+                if !is_placeholder(&o.new_name) {
+                    self.images.push(ImageFact {
+                        image: o.new_name.as_str().into(),
+                        loc: o.loc.clone(),
+                        style: o.style,
+                    });
+                }
+            }
+        }
+        self.images.retain(|i| {
+            let name = image_name(&i.image);
+            !kustomizations
+                .iter()
+                .any(|k| k.images.iter().any(|o| o.name == name) && k.lists(&i.loc.file.path))
+        });
+    }
+
     pub fn has_crd(&self, group: &str, kind: &str) -> bool {
         self.crds.iter().any(|(g, k)| &**g == group && &**k == kind)
     }
@@ -238,6 +266,7 @@ impl Facts for PortFacts {
     }
 
     fn settle(&mut self, namespaces: &NamespaceMap) {
+        self.kustomize_images(namespaces.kustomizations());
         for i in &mut self.identities {
             i.namespace.settle(&i.loc.file, namespaces);
         }

@@ -16,17 +16,23 @@ pub fn split(image: &str) -> (&str, String) {
     } else {
         image
     };
-    let rest = rest.split('@').next().unwrap_or(rest);
-    let path = match rest.rfind(':') {
-        Some(i) if !rest[i..].contains('/') => &rest[..i],
-        _ => rest,
-    };
+    let path = image_name(rest);
     let path = if is_docker_hub(host) && !path.contains('/') {
         format!("library/{path}")
     } else {
         path.to_string()
     };
     (host, path)
+}
+
+/// The name of an image reference: without its digest or tag (what Kustomize's `images:`
+/// entries match).
+pub fn image_name(image: &str) -> &str {
+    let rest = image.split('@').next().unwrap_or(image);
+    match rest.rfind(':') {
+        Some(i) if !rest[i..].contains('/') => &rest[..i],
+        _ => rest,
+    }
 }
 
 /// The host without its port.
@@ -90,6 +96,12 @@ pub fn classify(image: &str, registries: &Registries) -> Option<Verdict> {
     if registries.allows(host, &path) {
         return None;
     }
+    // A repository path is lower case; `IMAGE_NAME` or `MY_APP:v1` is a placeholder of a
+    // document, not a Docker Hub image. (An upper-case path under a named registry still says
+    // which registry it will be.)
+    if is_docker_hub(host) && path.bytes().any(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
     let row = table::registry(bare_host(host));
     if let Some(r) = row.filter(|r| r.kind == RegistryKind::Internal) {
         return Some(Verdict::Internal(r));
@@ -115,43 +127,50 @@ pub fn count_key(image: &str) -> String {
     }
 }
 
-/// The image references of the input whose verdict `pick` accepts, each with its verdict, the
-/// registry it is counted under, and how many references of the input with an accepted verdict
-/// share that registry (for the per-registry count in the message).
+/// The image references of the input whose verdict `pick` accepts, each with its verdict and
+/// the registry it is counted under in the summary.
 pub fn judged<'a>(
     images: &'a [super::facts::ImageFact],
     registries: &Registries,
     pick: fn(&Verdict) -> bool,
-) -> Vec<(&'a super::facts::ImageFact, Verdict, String, usize)> {
-    let mut out: Vec<(&super::facts::ImageFact, Verdict, String, usize)> = images
+) -> Vec<(&'a super::facts::ImageFact, Verdict, String)> {
+    images
         .iter()
         .filter_map(|i| {
             let v = classify(&i.image, registries)?;
-            pick(&v).then(|| (i, v, count_key(&i.image), 0))
+            pick(&v).then(|| (i, v, count_key(&i.image)))
         })
-        .collect();
-    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for (_, _, key, _) in &out {
-        *counts.entry(key.clone()).or_default() += 1;
-    }
-    for (_, _, key, n) in &mut out {
-        *n = counts[key.as_str()];
-    }
-    out
-}
-
-/// `"(this is the only image reference to gcr.io in the input)"` or `"(one of 12 …)"`.
-pub fn count_note(key: &str, n: usize) -> String {
-    if n == 1 {
-        format!("the only image reference to {key} in the input")
-    } else {
-        format!("one of {n} image references to {key} in the input")
-    }
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_not_docker_hub_images() {
+        let r = Registries::default();
+        assert!(classify("IMAGE_NAME", &r).is_none());
+        assert!(classify("CONTAINER_IMAGE:v1", &r).is_none());
+        assert!(matches!(
+            classify("nginx:1.27", &r),
+            Some(Verdict::DockerHub)
+        ));
+        assert!(matches!(
+            classify("gcr.io/PROJECT_ID/web:v1", &r),
+            Some(Verdict::Credentials(_))
+        ));
+    }
+
+    #[test]
+    fn image_names() {
+        assert_eq!(image_name("nginx"), "nginx");
+        assert_eq!(image_name("nginx:1.27"), "nginx");
+        assert_eq!(image_name("gcr.io/p/web@sha256:00ff"), "gcr.io/p/web");
+        assert_eq!(image_name("gcr.io/p/web:1@sha256:00ff"), "gcr.io/p/web");
+        assert_eq!(image_name("localhost:5000/web"), "localhost:5000/web");
+        assert_eq!(image_name("localhost:5000/web:2"), "localhost:5000/web");
+    }
 
     #[test]
     fn split_references() {

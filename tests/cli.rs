@@ -1500,24 +1500,51 @@ fn fix_and_diff_edit_files_in_place_and_only_what_they_must() {
     // --diff shows the change and writes nothing.
     let o = run_in(&d, &["check", "--no-config", "--diff", "."], None);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
-    assert!(stdout(&o).contains("+    apiVersion: \"apps/v1\" # old\r"), "{}", stdout(&o));
-    assert!(stderr(&o).contains("Would fix 1 finding in 1 file (API005)"), "{}", stderr(&o));
-    assert!(stderr(&o).contains("with --unsafe-fixes (LBC001)"), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("+    apiVersion: \"apps/v1\" # old\r"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains("Would fix 1 finding in 1 file (API005)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("with --unsafe-fixes (LBC001)"),
+        "{}",
+        stderr(&o)
+    );
     assert!(stderr(&o).contains("anchors, aliases"), "{}", stderr(&o));
     assert_eq!(read("hpa.yaml"), hpa_bom);
 
     // --fix applies the safe fix only, keeping BOM, CRLF, quoting, comments, permissions.
     let o = run_in(&d, &["check", "--no-config", "--fix", "."], None);
-    assert!(stderr(&o).contains("Fixed 1 finding in 1 file (API005)"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Fixed 1 finding in 1 file (API005)"),
+        "{}",
+        stderr(&o)
+    );
     let want = hpa_bom.replace("\"extensions/v1beta1\"", "\"apps/v1\"");
     assert_eq!(read("hpa.yaml"), want);
-    assert_eq!(read("typo.yaml"), typo, "unsafe fixes wait for --unsafe-fixes");
+    assert_eq!(
+        read("typo.yaml"),
+        typo,
+        "unsafe fixes wait for --unsafe-fixes"
+    );
     assert_eq!(read("clean.yaml"), clean);
-    assert_eq!(read("anchored.yaml"), anchored, "a document with anchors is not edited");
+    assert_eq!(
+        read("anchored.yaml"),
+        anchored,
+        "a document with anchors is not edited"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(d.join("hpa.yaml")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(d.join("hpa.yaml"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o640);
     }
     // The remaining findings are reported; no temporary file is left behind.
@@ -1530,7 +1557,11 @@ fn fix_and_diff_edit_files_in_place_and_only_what_they_must() {
     assert!(leftovers.is_empty());
 
     // --unsafe-fixes renames the misspelt key; a second run changes nothing.
-    let o = run_in(&d, &["check", "--no-config", "--fix", "--unsafe-fixes", "."], None);
+    let o = run_in(
+        &d,
+        &["check", "--no-config", "--fix", "--unsafe-fixes", "."],
+        None,
+    );
     assert!(stderr(&o).contains("(LBC001)"), "{}", stderr(&o));
     assert_eq!(
         read("typo.yaml"),
@@ -1541,7 +1572,11 @@ fn fix_and_diff_edit_files_in_place_and_only_what_they_must() {
         .iter()
         .map(|n| read(n))
         .collect();
-    let o = run_in(&d, &["check", "--no-config", "--fix", "--unsafe-fixes", "."], None);
+    let o = run_in(
+        &d,
+        &["check", "--no-config", "--fix", "--unsafe-fixes", "."],
+        None,
+    );
     assert!(stderr(&o).contains("No fixes to apply."), "{}", stderr(&o));
     let after: Vec<String> = ["hpa.yaml", "typo.yaml", "clean.yaml", "anchored.yaml"]
         .iter()
@@ -1563,5 +1598,9 @@ fn unfixable_rules_are_left_alone_and_stdin_cannot_be_fixed() {
     assert_eq!(std::fs::read_to_string(d.join("sa.yaml")).unwrap(), text);
     let o = run_in(&d, &["check", "--no-config", "--fix", "-"], Some(text));
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("standard input cannot be fixed"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("standard input cannot be fixed"),
+        "{}",
+        stderr(&o)
+    );
 }

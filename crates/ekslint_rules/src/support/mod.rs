@@ -6,6 +6,7 @@
 //! are not rule logic live in `ekslint_manifest`.
 
 pub mod aws;
+pub mod edit;
 pub mod go;
 pub mod placeholder;
 pub mod quotes;

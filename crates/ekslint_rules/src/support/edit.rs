@@ -69,9 +69,14 @@ pub enum Item {
         entry: Entry,
         key: Option<String>,
         wrap: Option<String>,
+        /// Edits inside the entry's text (made with [`Editor::child`]), applied to the text
+        /// that moves.
+        inner: Vec<Edit>,
     },
     /// A new key whose value is a map of these items.
     Group(String, Vec<Item>),
+    /// A new key whose value is a list of maps of these items.
+    List(String, Vec<Vec<Item>>),
 }
 
 impl Item {
@@ -84,6 +89,7 @@ impl Item {
             entry,
             key: None,
             wrap: None,
+            inner: Vec::new(),
         }
     }
 
@@ -92,6 +98,17 @@ impl Item {
             entry,
             key: Some(key.to_string()),
             wrap: None,
+            inner: Vec::new(),
+        }
+    }
+
+    /// An entry moved under a new name, its one-line value put under `wrap`.
+    pub fn wrapped(entry: Entry, key: &str, wrap: &str) -> Item {
+        Item::Moved {
+            entry,
+            key: Some(key.to_string()),
+            wrap: Some(wrap.to_string()),
+            inner: Vec::new(),
         }
     }
 
@@ -101,6 +118,7 @@ impl Item {
             Item::New(..) => {}
             Item::Moved { entry, .. } => out.push(*entry),
             Item::Group(_, items) => items.iter().for_each(|i| i.moved_entries(out)),
+            Item::List(_, maps) => maps.iter().flatten().for_each(|i| i.moved_entries(out)),
         }
     }
 }
@@ -157,6 +175,14 @@ impl<'a> Editor<'a> {
         e.step = step.unwrap_or(2);
         e.seq_offset = seq.unwrap_or(0);
         e
+    }
+
+    /// An editor of the same text with no edits yet: its edits go inside an [`Item::Moved`].
+    pub fn child(&self) -> Editor<'a> {
+        Editor {
+            edits: Vec::new(),
+            ..*self
+        }
     }
 
     pub fn is_json(&self) -> bool {
@@ -518,6 +544,7 @@ impl<'a> Editor<'a> {
         entry: Entry,
         key: &Option<String>,
         wrap: &Option<String>,
+        inner: &[Edit],
         ind: usize,
         flow: bool,
     ) -> Result<String> {
@@ -546,7 +573,7 @@ impl<'a> Editor<'a> {
             if !self.comments_in(ke, value_end).is_empty() {
                 return refuse("comments inside a value moved into a flow map");
             }
-            let rest = self.reindent(&self.text[ke..value_end], ind as isize - src_col as isize);
+            let rest = self.reindent(&self.region(ke, value_end, inner)?, ind as isize - src_col as isize);
             return Ok(match wrap {
                 Some(w) => {
                     let colon = rest
@@ -564,7 +591,7 @@ impl<'a> Editor<'a> {
             return refuse("an entry of a flow map cannot move into a block map");
         }
         let end = self.line_end_no_nl(value_end)?;
-        let rest = &self.text[ke..end];
+        let rest = &self.region(ke, end, inner)?;
         Ok(match wrap {
             Some(w) => {
                 if self.text[ks..value_end].contains('\n') {
@@ -584,6 +611,23 @@ impl<'a> Editor<'a> {
         })
     }
 
+    /// The text of `start..end` with `inner` edits (all inside it) applied.
+    fn region(&self, start: usize, end: usize, inner: &[Edit]) -> Result<String> {
+        let mut out = String::with_capacity(end - start);
+        let mut at = start;
+        for e in inner {
+            let (s, t) = (e.span.start as usize, e.span.end as usize);
+            if s < at || t > end {
+                return refuse("an inner edit outside the moved text");
+            }
+            out.push_str(&self.text[at..s]);
+            out.push_str(&e.replacement);
+            at = t;
+        }
+        out.push_str(&self.text[at..end]);
+        Ok(out)
+    }
+
     /// `name` written as a key in the quoting style of `like`.
     fn key_like(&self, like: NodeId, name: &str) -> String {
         if self.json {
@@ -601,7 +645,29 @@ impl<'a> Editor<'a> {
     fn item_block(&self, item: &Item, ind: usize) -> Result<String> {
         match item {
             Item::New(k, v) => self.block_entry(&New::str(k), v, ind),
-            Item::Moved { entry, key, wrap } => self.moved_text(*entry, key, wrap, ind, false),
+            Item::Moved {
+                entry,
+                key,
+                wrap,
+                inner,
+            } => self.moved_text(*entry, key, wrap, inner, ind, false),
+            Item::List(k, maps) => {
+                let mut s = format!("{}:", self.scalar(&New::str(k), true)?);
+                let dash = ind + self.seq_offset;
+                for items in maps {
+                    s.push_str(self.nl);
+                    s.push_str(&self.indent(dash));
+                    s.push_str("- ");
+                    for (n, i) in items.iter().enumerate() {
+                        if n > 0 {
+                            s.push_str(self.nl);
+                            s.push_str(&self.indent(dash + 2));
+                        }
+                        s.push_str(&self.item_block(i, dash + 2)?);
+                    }
+                }
+                Ok(s)
+            }
             Item::Group(k, items) => {
                 let mut s = format!("{}:", self.scalar(&New::str(k), true)?);
                 for i in items {
@@ -625,8 +691,52 @@ impl<'a> Editor<'a> {
                 };
                 Ok(format!("{}: {value}", self.key_text(&New::str(k))?))
             }
-            Item::Moved { entry, key, wrap } => {
-                self.moved_text(*entry, key, wrap, pretty.unwrap_or(0), true)
+            Item::Moved {
+                entry,
+                key,
+                wrap,
+                inner,
+            } => self.moved_text(*entry, key, wrap, inner, pretty.unwrap_or(0), true),
+            Item::List(k, maps) => {
+                let key = self.key_text(&New::str(k))?;
+                match pretty {
+                    Some(ind) => {
+                        let (i1, i2) = (ind + self.step, ind + 2 * self.step);
+                        let mut parts = Vec::new();
+                        for items in maps {
+                            let fields = items
+                                .iter()
+                                .map(|i| Ok(format!("{}{}", self.indent(i2), self.item_flow(i, Some(i2))?)))
+                                .collect::<Result<Vec<_>>>()?;
+                            parts.push(format!(
+                                "{}{{{nl}{}{nl}{}}}",
+                                self.indent(i1),
+                                fields.join(&format!(",{}", self.nl)),
+                                self.indent(i1),
+                                nl = self.nl
+                            ));
+                        }
+                        Ok(format!(
+                            "{key}: [{nl}{}{nl}{}]",
+                            parts.join(&format!(",{}", self.nl)),
+                            self.indent(ind),
+                            nl = self.nl
+                        ))
+                    }
+                    None => {
+                        let parts = maps
+                            .iter()
+                            .map(|items| {
+                                let f = items
+                                    .iter()
+                                    .map(|i| self.item_flow(i, None))
+                                    .collect::<Result<Vec<_>>>()?;
+                                Ok(format!("{{{}}}", f.join(", ")))
+                            })
+                            .collect::<Result<Vec<_>>>()?;
+                        Ok(format!("{key}: [{}]", parts.join(", ")))
+                    }
+                }
             }
             Item::Group(k, items) => {
                 let key = self.key_text(&New::str(k))?;
@@ -779,8 +889,13 @@ impl<'a> Editor<'a> {
     }
 
     /// Remove an entry whose text was moved elsewhere (its comments went with it).
-    fn remove_moved(&mut self, map: NodeId, entry: Entry) -> Result {
+    pub fn remove_moved(&mut self, map: NodeId, entry: Entry) -> Result {
         self.remove_inner(map, entry, false)
+    }
+
+    /// Add an edit made by a [`child`](Editor::child) editor.
+    pub fn push_edit(&mut self, edit: Edit) {
+        self.edits.push(edit);
     }
 
     fn remove_inner(&mut self, map: NodeId, entry: Entry, keep_comments: bool) -> Result {
@@ -884,6 +999,7 @@ impl<'a> Editor<'a> {
                 entry,
                 key: name.map(str::to_string),
                 wrap: None,
+                inner: Vec::new(),
             };
             self.insert(m, At::End, item)?;
         }
@@ -892,6 +1008,9 @@ impl<'a> Editor<'a> {
 
     /// Replace an entry (key and value) by another item, in its place.
     pub fn replace_entry(&mut self, map: NodeId, entry: Entry, item: Item) -> Result {
+        let mut moved = Vec::new();
+        item.moved_entries(&mut moved);
+        let carries_comments = moved.iter().any(|m| m.key == entry.key);
         if self.is_flow_map(map) {
             let k = self.start(entry.key);
             let pretty = self.first_on_line(k).then(|| self.col(k));
@@ -903,7 +1022,7 @@ impl<'a> Editor<'a> {
         let ind = self.indent_of(map)?;
         let text = self.item_block(&item, ind)?;
         let end = self.line_end_no_nl(self.end(entry.value))?;
-        if !self.comments_in(k, end).is_empty() {
+        if !carries_comments && !self.comments_in(k, end).is_empty() {
             return refuse("comments inside a replaced entry");
         }
         self.push(k, end, text);

@@ -54,7 +54,7 @@ declare_rule! {
         name: "api-deprecated",
         family: Api,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         summary: "The apiVersion and kind are deprecated in the target Kubernetes version",
     }
 }
@@ -79,6 +79,7 @@ impl Rule for ApiDeprecated {
             None => String::new(),
         };
         let labels = super::support::field_labels(ctx.tree(), obj, &row.fields);
+        let converted = super::support::convert::convert(ctx.file, obj, row, ctx.target);
         let f = ctx.report(
             span,
             format!(
@@ -91,7 +92,15 @@ impl Rule for ApiDeprecated {
             Some(r) => format!("deprecated: use `{r}`"),
             None => "deprecated".to_string(),
         });
-        f.help(super::support::help_text(row));
+        let mut help = super::support::help_text(row);
+        if let Some(c) = &converted {
+            if let Some(h) = c.help() {
+                help.push_str("\n- ");
+                help.push_str(&h);
+            }
+            f.fix(c.fix());
+        }
+        f.help(help);
         for (s, m) in labels {
             f.with_label(s, m);
         }

@@ -69,7 +69,7 @@ declare_rule! {
         name: "api-removed",
         family: Api,
         severity: Error,
-        fix: None,
+        fix: Sometimes,
         summary: "The apiVersion and kind are no longer served by the target Kubernetes version",
     }
 }
@@ -88,6 +88,7 @@ impl Rule for ApiRemoved {
         }
         let target = ctx.target;
         let labels = super::support::field_labels(ctx.tree(), obj, &row.fields);
+        let converted = super::support::convert::convert(ctx.file, obj, row, ctx.target);
         let deprecated = row
             .deprecated()
             .map(|d| format!(", deprecated since {d}"))
@@ -104,7 +105,15 @@ impl Rule for ApiRemoved {
             Some(r) => format!("not served since {removed}: use `{r}`"),
             None => format!("not served since {removed}"),
         });
-        f.help(super::support::help_text(row));
+        let mut help = super::support::help_text(row);
+        if let Some(c) = &converted {
+            if let Some(h) = c.help() {
+                help.push_str("\n- ");
+                help.push_str(&h);
+            }
+            f.fix(c.fix());
+        }
+        f.help(help);
         for (s, m) in labels {
             f.with_label(s, m);
         }

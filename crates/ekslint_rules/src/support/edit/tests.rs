@@ -218,11 +218,7 @@ fn group_moves_entries_under_a_new_key_with_their_comments() {
     let text = "backend:\n  serviceName: web   # svc\n  servicePort: 80 # port\n";
     let out = edit("a.yaml", text, |ed, t, r| {
         let b = t.get(r, "backend").unwrap();
-        let port = Item::Moved {
-            entry: entry(t, b, "servicePort"),
-            key: Some("port".into()),
-            wrap: Some("number".into()),
-        };
+        let port = Item::wrapped(entry(t, b, "servicePort"), "port", "number");
         ed.group(
             b,
             "service",
@@ -281,11 +277,7 @@ fn group_in_flow_and_json() {
         "b: {serviceName: web, servicePort: http}\n",
         |ed, t, r| {
             let b = t.get(r, "b").unwrap();
-            let port = Item::Moved {
-                entry: entry(t, b, "servicePort"),
-                key: Some("port".into()),
-                wrap: Some("name".into()),
-            };
+            let port = Item::wrapped(entry(t, b, "servicePort"), "port", "name");
             ed.group(
                 b,
                 "service",
@@ -297,11 +289,7 @@ fn group_in_flow_and_json() {
     let text = "{\"b\": {\n    \"serviceName\": \"web\",\n    \"servicePort\": 80\n}}";
     let out = edit("a.json", text, |ed, t, r| {
         let b = t.get(r, "b").unwrap();
-        let port = Item::Moved {
-            entry: entry(t, b, "servicePort"),
-            key: Some("port".into()),
-            wrap: Some("number".into()),
-        };
+        let port = Item::wrapped(entry(t, b, "servicePort"), "port", "number");
         ed.group(
             b,
             "service",

@@ -573,7 +573,10 @@ impl<'a> Editor<'a> {
             if !self.comments_in(ke, value_end).is_empty() {
                 return refuse("comments inside a value moved into a flow map");
             }
-            let rest = self.reindent(&self.region(ke, value_end, inner)?, ind as isize - src_col as isize);
+            let rest = self.reindent(
+                &self.region(ke, value_end, inner)?,
+                ind as isize - src_col as isize,
+            );
             return Ok(match wrap {
                 Some(w) => {
                     let colon = rest
@@ -706,7 +709,13 @@ impl<'a> Editor<'a> {
                         for items in maps {
                             let fields = items
                                 .iter()
-                                .map(|i| Ok(format!("{}{}", self.indent(i2), self.item_flow(i, Some(i2))?)))
+                                .map(|i| {
+                                    Ok(format!(
+                                        "{}{}",
+                                        self.indent(i2),
+                                        self.item_flow(i, Some(i2))?
+                                    ))
+                                })
                                 .collect::<Result<Vec<_>>>()?;
                             parts.push(format!(
                                 "{}{{{nl}{}{nl}{}}}",
@@ -920,8 +929,16 @@ impl<'a> Editor<'a> {
             return Ok(());
         }
         if self.first_on_line(k) {
-            let s = self.line_start(k);
+            let mut s = self.line_start(k);
             let e = self.line_end(ve)?;
+            if e == self.text.len() && !self.text.ends_with('\n') && s > 0 {
+                // The last line of a file without a final line break: take the break before it,
+                // so that the file still ends without one.
+                s -= 1;
+                if s > 0 && self.text.as_bytes()[s - 1] == b'\r' {
+                    s -= 1;
+                }
+            }
             let mut kept = String::new();
             if keep_comments {
                 let ind = self.col(k);

@@ -373,3 +373,20 @@ fn plain_scalars_are_only_written_when_they_read_back() {
     }
     assert!(!plain_ok("a,b", true));
 }
+
+#[test]
+fn remove_the_last_line_of_a_file_without_a_final_newline() {
+    let out = edit("a.yaml", "a: 1\r\nb: 2", |ed, t, r| {
+        ed.remove(r, entry(t, r, "b"))
+    });
+    assert_eq!(out, "a: 1");
+    let out = edit("a.yaml", "m:\n  x: 1\n  y: 2", |ed, t, r| {
+        let m = t.get(r, "m").unwrap();
+        ed.group(
+            m,
+            "g",
+            vec![Item::moved(entry(t, m, "x")), Item::moved(entry(t, m, "y"))],
+        )
+    });
+    assert_eq!(out, "m:\n  g:\n    x: 1\n    y: 2");
+}

@@ -326,7 +326,11 @@ impl Cx<'_, '_> {
     /// `serviceName`/`servicePort` → `service: {name, port: {number | name}}` in every backend.
     fn ingress_backends(&mut self) -> Result {
         let mut backends: Vec<NodeId> = self.get(&["spec", "backend"]).into_iter().collect();
-        backends.extend(select(self.tree, self.root, "spec.rules[].http.paths[].backend"));
+        backends.extend(select(
+            self.tree,
+            self.root,
+            "spec.rules[].http.paths[].backend",
+        ));
         for b in backends {
             if !self.tree.is_map(b) {
                 continue;
@@ -337,7 +341,9 @@ impl Cx<'_, '_> {
                 continue;
             }
             if self.entry(b, "service").is_some() {
-                return Err(Refused("a backend with both `service` and `serviceName`".into()));
+                return Err(Refused(
+                    "a backend with both `service` and `serviceName`".into(),
+                ));
             }
             let mut items = Vec::new();
             if let Some(n) = name {
@@ -355,7 +361,9 @@ impl Cx<'_, '_> {
     fn backend_port(&mut self, p: Entry) -> Result<Item> {
         let t = self.tree;
         let Some(s) = t.scalar(p.value) else {
-            return Err(Refused("a servicePort that is not a number or a name".into()));
+            return Err(Refused(
+                "a servicePort that is not a number or a name".into(),
+            ));
         };
         match s.resolved() {
             ekslint_manifest::yaml11::Resolved::Int(_) => Ok(Item::wrapped(p, "port", "number")),
@@ -368,7 +376,9 @@ impl Cx<'_, '_> {
                 }
                 Err(_) => Ok(Item::wrapped(p, "port", "name")),
             },
-            _ => Err(Refused("a servicePort that is not a number or a name".into())),
+            _ => Err(Refused(
+                "a servicePort that is not a number or a name".into(),
+            )),
         }
     }
 
@@ -425,7 +435,9 @@ impl Cx<'_, '_> {
         );
         match self.entry(meta, "labels") {
             None => self.ed.insert(meta, At::End, Item::new("labels", copy)),
-            Some(e) if t.entries(e.value).is_some_and(<[Entry]>::is_empty) || t.is_null(e.value) => {
+            Some(e)
+                if t.entries(e.value).is_some_and(<[Entry]>::is_empty) || t.is_null(e.value) =>
+            {
                 self.ed.replace_entry(meta, e, Item::new("labels", copy))
             }
             Some(_) => Ok(()),
@@ -509,8 +521,7 @@ impl Cx<'_, '_> {
         let columns = self.entry(spec, "additionalPrinterColumns");
         let version = self.entry(spec, "version");
         let versions = self.entry(spec, "versions");
-        let pruning =
-            "`apiextensions.k8s.io/v1` prunes fields the schema does not declare (v1beta1 kept them unless `preserveUnknownFields: false`): add `x-kubernetes-preserve-unknown-fields: true` where unknown fields must be kept";
+        let pruning = "`apiextensions.k8s.io/v1` prunes fields the schema does not declare (v1beta1 kept them unless `preserveUnknownFields: false`): add `x-kubernetes-preserve-unknown-fields: true` where unknown fields must be kept";
         match self.entry(spec, "preserveUnknownFields") {
             Some(p) if t.scalar(p.value).is_some_and(|s| &*s.value == "false") => {}
             Some(p) => {
@@ -694,7 +705,10 @@ impl Cx<'_, '_> {
             if t.get(n, "uniqueItems").and_then(|v| t.scalar_text(v)) == Some("true") {
                 forbidden.push(format!("`uniqueItems: true` at {path}"));
             }
-            if t.get(n, "additionalProperties").and_then(|v| t.scalar_text(v)) == Some("false") {
+            if t.get(n, "additionalProperties")
+                .and_then(|v| t.scalar_text(v))
+                == Some("false")
+            {
                 forbidden.push(format!("`additionalProperties: false` at {path}"));
             }
             for (k, e) in t.string_entries(t.get(n, "properties")) {
@@ -722,10 +736,8 @@ impl Cx<'_, '_> {
         if !forbidden.is_empty() {
             forbidden.sort();
             forbidden.truncate(3);
-            self.reasons.push(format!(
-                "v1 rejects {} in a schema",
-                forbidden.join(", ")
-            ));
+            self.reasons
+                .push(format!("v1 rejects {} in a schema", forbidden.join(", ")));
         }
         child.finish()
     }
@@ -784,7 +796,9 @@ impl Cx<'_, '_> {
                 continue;
             };
             if t.get(s, "apiGroup").is_some() {
-                return Err(Refused("a subject with both apiVersion and apiGroup".into()));
+                return Err(Refused(
+                    "a subject with both apiVersion and apiGroup".into(),
+                ));
             }
             let kind = t.get(s, "kind").and_then(|k| t.scalar_text(k));
             let group = t

@@ -340,12 +340,11 @@ impl<'a> Editor<'a> {
                                 }
                             }
                             NodeKind::Seq(items) if seq.is_none() && !self.is_flow_seq(e.value) => {
-                                if let Some(&i) = items.first() {
-                                    if let Some(d) = self.dash_before(self.start(i)) {
-                                        if self.line_start(d) > key {
-                                            seq = Some(self.col(d).saturating_sub(kc));
-                                        }
-                                    }
+                                if let Some(&i) = items.first()
+                                    && let Some(d) = self.dash_before(self.start(i))
+                                    && self.line_start(d) > key
+                                {
+                                    seq = Some(self.col(d).saturating_sub(kc));
                                 }
                             }
                             _ => {}

@@ -46,6 +46,13 @@ declare_rule! {
     ///             deviceClassName: gpu.nvidia.com
     /// ```
     ///
+    /// ## Fix safety
+    /// When the replacement is already served at the target, the fix converts the object the
+    /// way API001's does (see API001 for what each conversion changes and when it is safe,
+    /// unsafe or display-only): moving while both versions are served is the cheap moment.
+    /// Before the replacement is served (`replacement_available_in` in the table) no fix is
+    /// offered.
+    ///
     /// ## References
     /// - Kubernetes deprecation policy: <https://kubernetes.io/docs/reference/using-api/deprecation-policy/>
     /// - The table: `rules/api/deprecated-apis.yaml`

@@ -61,6 +61,35 @@ declare_rule! {
     /// ## Configuration
     /// `target-version`: the Kubernetes version of the cluster you are moving to.
     ///
+    /// ## Fix safety
+    /// The fix converts the object to the replacement, with the field changes the replacement
+    /// needs, as span edits that keep comments, key order, quoting and indentation (block,
+    /// flow and JSON; `kind: List` items one by one). It is offered when the replacement is
+    /// served at the target (`replacement_available_in` in the table) and the row has a
+    /// conversion (`fix:`); documents with anchors, aliases, merge keys or tags are not edited.
+    ///
+    /// It is **safe** when the converted object means what the original meant: an apiVersion
+    /// whose schema did not change (NetworkPolicy, PriorityClass, StorageClass, CSIDriver,
+    /// CSINode, RBAC, CronJob, EndpointSlice, Event, FlowSchema, HPA `v2beta2`, …), and
+    /// restructurings that the API server itself did on conversion: Ingress `backend` →
+    /// `defaultBackend`, `serviceName`/`servicePort` → `service.name`/`service.port.number|name`
+    /// and `pathType: ImplementationSpecific` (what v1beta1 did with a path without a type); a
+    /// workload's `spec.selector` and, where the old API copied them, `metadata.labels` from
+    /// the pod template's labels; HPA `v2beta1` metrics → `target: {type, …}`; a CRD's
+    /// `versions`, per-version `schema`/`subresources`/`additionalPrinterColumns`, `scope` and
+    /// conversion webhook; webhook `admissionReviewVersions: [v1beta1]` (the old default).
+    ///
+    /// It is **unsafe** (`--unsafe-fixes`), and says why in its help, when a default changed and
+    /// the manifest does not set the field: Deployment `progressDeadlineSeconds`,
+    /// `revisionHistoryLimit` and rolling-update sizes, DaemonSet and StatefulSet
+    /// `updateStrategy` (OnDelete → RollingUpdate), webhook `failurePolicy`, `matchPolicy` and
+    /// `timeoutSeconds`; when a value has to change meaning: webhook `sideEffects` written as
+    /// `None`, a PodDisruptionBudget with an empty `selector` (every pod in `policy/v1`, none
+    /// before), a quoted `servicePort: "80"` written as the number; and for a CRD with a schema
+    /// that did not set `preserveUnknownFields: false` (v1 prunes undeclared fields) or whose
+    /// schema is not structural. It is **display-only** where the target needs a value no
+    /// default gives (a CertificateSigningRequest without `signerName`; audit events).
+    ///
     /// ## References
     /// - Kubernetes deprecated API migration guide: <https://kubernetes.io/docs/reference/using-api/deprecation-guide/>
     /// - The table: `rules/api/deprecated-apis.yaml` (each row cites kubernetes/api, pluto and kube-no-trouble)

@@ -66,10 +66,10 @@ pub fn replacement_served(row: &ApiRow, kind: &str, target: KubeVersion) -> bool
     if target < since {
         return false;
     }
-    !ApiTable::get()
+    ApiTable::get()
         .lookup(rep, kind)
         .and_then(|r| r.removed())
-        .is_some_and(|r| target >= r)
+        .is_none_or(|r| target < r)
 }
 
 /// The conversion of `obj` (whose row is `row`) for a cluster at `target`, or `None` when the
@@ -468,10 +468,10 @@ impl Cx<'_, '_> {
 
     fn reshape(&mut self, src: NodeId, shape: &Shape, value_key: &str) -> Result {
         let t = self.tree;
-        if let Some((from, to)) = shape.rename {
-            if let Some(e) = t.get_entry(src, from) {
-                self.ed.rename(e, to)?;
-            }
+        if let Some((from, to)) = shape.rename
+            && let Some(e) = t.get_entry(src, from)
+        {
+            self.ed.rename(e, to)?;
         }
         let metric: Vec<Item> = shape
             .metric
@@ -679,12 +679,10 @@ impl Cx<'_, '_> {
             }
             let has = |k: &str| t.get(n, k).is_some();
             if !has("type")
-                && !t
-                    .get(n, "x-kubernetes-preserve-unknown-fields")
-                    .is_some_and(|v| t.scalar_text(v) == Some("true"))
-                && !t
-                    .get(n, "x-kubernetes-int-or-string")
-                    .is_some_and(|v| t.scalar_text(v) == Some("true"))
+                && t.get(n, "x-kubernetes-preserve-unknown-fields")
+                    .is_none_or(|v| t.scalar_text(v) != Some("true"))
+                && t.get(n, "x-kubernetes-int-or-string")
+                    .is_none_or(|v| t.scalar_text(v) != Some("true"))
             {
                 let ty = if has("properties") || has("additionalProperties") {
                     Some("object")

@@ -390,3 +390,195 @@ fn remove_the_last_line_of_a_file_without_a_final_newline() {
     });
     assert_eq!(out, "m:\n  g:\n    x: 1\n    y: 2");
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    /// A generated document: maps of maps, lists and scalars.
+    #[derive(Clone, Debug)]
+    enum G {
+        Scalar(String),
+        Map(Vec<(String, G)>),
+        Seq(Vec<G>),
+    }
+
+    fn g() -> impl Strategy<Value = G> {
+        let leaf = prop_oneof![
+            "[a-z]{1,6}".prop_map(G::Scalar),
+            (0i64..1000).prop_map(|n| G::Scalar(n.to_string())),
+            Just(G::Scalar("\"quoted: yes\"".into())),
+        ];
+        leaf.prop_recursive(4, 40, 5, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 1..4).prop_map(G::Seq),
+                prop::collection::btree_map("k[a-z]{1,3}", inner, 1..5)
+                    .prop_map(|m| G::Map(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn doc() -> impl Strategy<Value = G> {
+        prop::collection::btree_map("k[a-z]{1,3}", g(), 1..5)
+            .prop_map(|m| G::Map(m.into_iter().collect()))
+    }
+
+    /// Block YAML with `step` indentation, sequences `offset` in from their key, a comment on
+    /// some scalars, and small maps of scalars in flow style.
+    fn render(g: &G, ind: usize, step: usize, offset: usize, out: &mut String) {
+        let pad = " ".repeat(ind);
+        match g {
+            G::Map(entries) => {
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    out.push_str(&pad);
+                    out.push_str(k);
+                    out.push(':');
+                    match v {
+                        G::Scalar(s) => {
+                            out.push(' ');
+                            out.push_str(s);
+                            if i % 2 == 0 {
+                                out.push_str(" # note");
+                            }
+                            out.push('\n');
+                        }
+                        G::Map(m)
+                            if m.iter().all(|(_, v)| matches!(v, G::Scalar(_))) && i % 2 == 1 =>
+                        {
+                            let parts: Vec<String> = m
+                                .iter()
+                                .map(|(k, v)| match v {
+                                    G::Scalar(s) => format!("{k}: {s}"),
+                                    _ => unreachable!(),
+                                })
+                                .collect();
+                            out.push_str(&format!(" {{{}}}\n", parts.join(", ")));
+                        }
+                        G::Map(_) => {
+                            out.push('\n');
+                            render(v, ind + step, step, offset, out);
+                        }
+                        G::Seq(items) => {
+                            out.push('\n');
+                            for item in items {
+                                out.push_str(&" ".repeat(ind + offset));
+                                out.push_str("- ");
+                                match item {
+                                    G::Scalar(s) => {
+                                        out.push_str(s);
+                                        out.push('\n');
+                                    }
+                                    G::Seq(_) => {
+                                        out.push_str("[x]\n");
+                                    }
+                                    G::Map(_) => {
+                                        let mut inner = String::new();
+                                        render(item, ind + offset + 2, step, offset, &mut inner);
+                                        out.push_str(inner.trim_start());
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            _ => unreachable!(),
+        }
+    }
+
+    fn maps(t: &Tree, root: NodeId) -> Vec<(NodeId, Vec<String>)> {
+        let mut out = Vec::new();
+        let mut stack = vec![(root, Vec::new())];
+        while let Some((n, path)) = stack.pop() {
+            if let Some(es) = t.entries(n) {
+                out.push((n, path.clone()));
+                for e in es {
+                    let mut p = path.clone();
+                    p.push(t.scalar_text(e.key).unwrap().to_string());
+                    stack.push((e.value, p));
+                }
+            } else if let Some(items) = t.items(n) {
+                for (i, &c) in items.iter().enumerate() {
+                    let mut p = path.clone();
+                    p.push(format!("#{i}"));
+                    stack.push((c, p));
+                }
+            }
+        }
+        out
+    }
+
+    fn at_path<'v>(v: &'v mut Value, path: &[String]) -> &'v mut Value {
+        path.iter().fold(v, |v, step| match step.strip_prefix('#') {
+            Some(i) => &mut v[i.parse::<usize>().unwrap()],
+            None => &mut v[step.as_str()],
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+        /// Each operation on a generated document gives YAML that loads to the intended data:
+        /// the edited map changed as intended, everything else as it was.
+        #[test]
+        fn edits_load_to_the_intended_data(
+            d in doc(), step in 2usize..5, offset in prop::bool::ANY, pick in 0usize..1000, op in 0usize..5,
+        ) {
+            let mut text = String::new();
+            render(&d, 0, step, if offset { step } else { 0 }, &mut text);
+            let file = ekslint_manifest::parse_str("p.yaml", &text);
+            prop_assume!(file.problems.is_empty());
+            let root = file.documents[0].root.unwrap();
+            let t = &file.tree;
+            let all = maps(t, root);
+            let (map, path) = all[pick % all.len()].clone();
+            let entries = t.entries(map).unwrap().to_vec();
+            let e = entries[pick % entries.len()];
+            let key = t.scalar_text(e.key).unwrap().to_string();
+            let mut want = t.to_json(root);
+            let target = at_path(&mut want, &path).as_object_mut().unwrap();
+            let mut ed = Editor::new(&file, root);
+            let made = match op {
+                0 => {
+                    let v = target.remove(&key).unwrap();
+                    target.insert("renamed".into(), v);
+                    ed.rename(e, "renamed")
+                }
+                1 => {
+                    target.insert("added".into(), serde_json::json!({"a": "x", "b": [1, 2]}));
+                    let item = Item::new("added", New::map([("a", New::str("x")), ("b", New::Seq(vec![New::Int(1), New::Int(2)]))]));
+                    let at = match pick % 3 { 0 => At::End, 1 => At::After(e), _ => At::Before(e) };
+                    ed.insert(map, at, item)
+                }
+                2 => {
+                    prop_assume!(entries.len() > 1);
+                    target.remove(&key);
+                    ed.remove(map, e)
+                }
+                3 => {
+                    let v = target.remove(&key).unwrap();
+                    target.insert("group".into(), serde_json::json!({ "moved": v, "type": "T" }));
+                    ed.group(map, "group", vec![Item::new("type", New::str("T")), Item::renamed(e, "moved")])
+                }
+                _ => {
+                    prop_assume!(t.scalar(e.value).is_some());
+                    target.insert(key.clone(), Value::String("true".into()));
+                    ed.set(e.value, New::str("true"))
+                }
+            };
+            // A refusal is allowed (the caller then offers no fix); a wrong edit is not.
+            if made.is_ok() {
+                if let Ok(edits) = ed.finish() {
+                    let out = crate::fix::splice(&text, edits.iter());
+                    let after = ekslint_manifest::parse_str("p.yaml", &out);
+                    prop_assert!(after.problems.is_empty(), "{}\n---\n{}\n{:?}", text, out, after.problems);
+                    let got = after.tree.to_json(after.documents[0].root.unwrap());
+                    prop_assert_eq!(got, want, "\n{}\n---\n{}", text, out);
+                    // Every comment is kept.
+                    prop_assert_eq!(text.matches("# note").count(), out.matches("# note").count());
+                }
+            }
+        }
+    }
+}

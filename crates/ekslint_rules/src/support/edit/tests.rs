@@ -579,5 +579,6 @@ mod properties {
                 // Every comment is kept.
                 prop_assert_eq!(text.matches("# note").count(), out.matches("# note").count());
             }
+        }
     }
 }

@@ -310,14 +310,15 @@ impl<'a> Editor<'a> {
             .collect()
     }
 
-    /// The indentation step and block sequence offset the document uses.
+    /// The indentation step and block sequence offset the document uses most.
     fn read_style(&self, scope: NodeId) -> (Option<usize>, Option<usize>) {
-        let (mut step, mut seq) = (None, None);
+        let mut steps: std::collections::BTreeMap<usize, usize> = Default::default();
+        let mut seqs: std::collections::BTreeMap<usize, usize> = Default::default();
         let mut stack = vec![scope];
         let mut seen = 0;
         while let Some(n) = stack.pop() {
             seen += 1;
-            if seen > 5000 || (step.is_some() && seq.is_some()) {
+            if seen > 5000 {
                 break;
             }
             match &self.tree.node(n).kind {
@@ -330,21 +331,23 @@ impl<'a> Editor<'a> {
                             continue;
                         };
                         match &self.tree.node(e.value).kind {
-                            NodeKind::Map(children) if step.is_none() => {
+                            NodeKind::Map(children) => {
                                 if let Some(c) = children.first() {
                                     let ck = self.start(c.key);
                                     if self.first_on_line(ck) && self.line_start(ck) > key {
-                                        step = Some(self.col(ck).saturating_sub(kc))
-                                            .filter(|s| *s > 0);
+                                        let step = self.col(ck).saturating_sub(kc);
+                                        if step > 0 {
+                                            *steps.entry(step).or_default() += 1;
+                                        }
                                     }
                                 }
                             }
-                            NodeKind::Seq(items) if seq.is_none() && !self.is_flow_seq(e.value) => {
+                            NodeKind::Seq(items) if !self.is_flow_seq(e.value) => {
                                 if let Some(&i) = items.first()
                                     && let Some(d) = self.dash_before(self.start(i))
                                     && self.line_start(d) > key
                                 {
-                                    seq = Some(self.col(d).saturating_sub(kc));
+                                    *seqs.entry(self.col(d).saturating_sub(kc)).or_default() += 1;
                                 }
                             }
                             _ => {}
@@ -355,7 +358,13 @@ impl<'a> Editor<'a> {
                 _ => {}
             }
         }
-        (step, seq)
+        // The most used; on a tie, the smaller.
+        let mode = |m: std::collections::BTreeMap<usize, usize>| {
+            m.into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|(k, _)| k)
+        };
+        (mode(steps), mode(seqs))
     }
 
     /// The `-` of the block sequence item that starts at `at`.

@@ -350,7 +350,12 @@ impl Cx<'_, '_> {
                 items.push(Item::renamed(n, "name"));
             }
             if let Some(p) = port {
-                items.push(self.backend_port(p)?);
+                let item = self.backend_port(p)?;
+                if matches!(item, Item::New(..)) {
+                    // Written anew (not moved): the old entry goes.
+                    self.ed.remove(b, p)?;
+                }
+                items.push(item);
             }
             self.ed.group(b, "service", items)?;
         }

@@ -46,6 +46,13 @@ declare_rule! {
     ///             deviceClassName: gpu.nvidia.com
     /// ```
     ///
+    /// ## Fix safety
+    /// When the replacement is already served at the target, the fix converts the object the
+    /// way API001's does (see API001 for what each conversion changes and when it is safe,
+    /// unsafe or display-only): moving while both versions are served is the cheap moment.
+    /// Before the replacement is served (`replacement_available_in` in the table) no fix is
+    /// offered.
+    ///
     /// ## References
     /// - Kubernetes deprecation policy: <https://kubernetes.io/docs/reference/using-api/deprecation-policy/>
     /// - The table: `rules/api/deprecated-apis.yaml`
@@ -54,7 +61,8 @@ declare_rule! {
         name: "api-deprecated",
         family: Api,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
+        safety: Mixed,
         summary: "The apiVersion and kind are deprecated in the target Kubernetes version",
     }
 }
@@ -79,6 +87,7 @@ impl Rule for ApiDeprecated {
             None => String::new(),
         };
         let labels = super::support::field_labels(ctx.tree(), obj, &row.fields);
+        let converted = super::support::convert::convert(ctx.file, obj, row, ctx.target);
         let f = ctx.report(
             span,
             format!(
@@ -91,7 +100,15 @@ impl Rule for ApiDeprecated {
             Some(r) => format!("deprecated: use `{r}`"),
             None => "deprecated".to_string(),
         });
-        f.help(super::support::help_text(row));
+        let mut help = super::support::help_text(row);
+        if let Some(c) = &converted {
+            if let Some(h) = c.help() {
+                help.push_str("\n- ");
+                help.push_str(&h);
+            }
+            f.fix(c.fix());
+        }
+        f.help(help);
         for (s, m) in labels {
             f.with_label(s, m);
         }

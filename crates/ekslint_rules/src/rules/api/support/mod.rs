@@ -1,6 +1,7 @@
 //! Shared helpers of the API rules: tables, views and parsers that several rules use.
 
 pub mod addons;
+pub mod convert;
 pub mod table;
 
 use ekslint_manifest::{NodeId, Object, Span, Tree};

@@ -71,7 +71,122 @@ pub struct ApiRow {
     pub notes: Vec<String>,
     #[serde(default)]
     pub fields: Vec<FieldChange>,
+    /// The first release that serves the replacement; no fix is offered before it.
+    #[serde(default)]
+    pub replacement_available_in: Option<KubeVersion>,
+    /// How a manifest is converted to the replacement. Without it no fix is offered: a row
+    /// says so explicitly (`fix: {}` for an apiVersion bump) once its schemas were compared.
+    #[serde(default)]
+    pub fix: Option<FixSpec>,
     pub upstream: Vec<String>,
+}
+
+/// The conversion of a manifest to the replacement apiVersion, as data. Every `path` is dotted
+/// map keys from the object root, `[]` stepping into each list item, and names places in the
+/// original manifest.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixSpec {
+    /// Keys renamed in the maps at `path`.
+    #[serde(default)]
+    pub renames: Vec<Rename>,
+    /// Keys that no longer exist and carry nothing the target needs; removed (their comments
+    /// stay).
+    #[serde(default)]
+    pub drop: Vec<String>,
+    /// Keys the target needs, added to the maps at `path` that lack them.
+    #[serde(default)]
+    pub add: Vec<Add>,
+    /// Values the target no longer accepts, replaced.
+    #[serde(default)]
+    pub values: Vec<ValueChange>,
+    /// Fields whose default changed: the fix is unsafe unless the manifest sets them.
+    #[serde(default)]
+    pub defaults: Vec<DefaultChange>,
+    /// Maps whose meaning changes when empty: the fix is unsafe when one is.
+    #[serde(default)]
+    pub empty: Vec<Note>,
+    /// Fields the target requires and no default can supply: without them, no fix is applied
+    /// (it is shown only).
+    #[serde(default)]
+    pub needs: Vec<DefaultChange>,
+    /// Restructurings done in code (`rules/api/support/convert.rs`), by name.
+    #[serde(default)]
+    pub convert: Vec<Conversion>,
+    /// When set, the fix is only shown, never applied, for this reason.
+    #[serde(default)]
+    pub display_only: Option<String>,
+}
+
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rename {
+    pub path: String,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Add {
+    pub path: String,
+    pub key: String,
+    /// The value written (any YAML value).
+    pub value: serde_json::Value,
+    /// Written right after this key when the map has it (else at the map's end).
+    #[serde(default)]
+    pub after: Option<String>,
+    /// Adding it changes behaviour: why (the fix is then unsafe).
+    #[serde(default, rename = "unsafe")]
+    pub unsafe_because: Option<String>,
+}
+
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueChange {
+    /// The value's path (its last step is the key).
+    pub path: String,
+    pub from: Vec<serde_json::Value>,
+    pub to: serde_json::Value,
+    #[serde(default, rename = "unsafe")]
+    pub unsafe_because: Option<String>,
+}
+
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DefaultChange {
+    /// The maps that should set `key`; when the path itself is missing, the key is unset.
+    pub path: String,
+    pub key: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    pub path: String,
+    pub message: String,
+}
+
+/// The restructurings written in code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Conversion {
+    /// Ingress backends: `serviceName`/`servicePort` → `service.name`/`service.port.number|name`.
+    IngressBackend,
+    /// Workloads: `spec.selector.matchLabels` from the pod template's labels when absent.
+    WorkloadSelector,
+    /// Workloads whose old API gave the object the pod template's labels when it had none:
+    /// `metadata.labels` copied from the template, as that default did.
+    WorkloadLabels,
+    /// HPA `autoscaling/v2beta1` metric sources and statuses → the `v2` shape.
+    HpaMetrics,
+    /// CRD `apiextensions.k8s.io/v1beta1` → `v1`.
+    CrdV1,
+    /// EndpointSlice `topology` → `nodeName`, `zone` and `deprecatedTopology`.
+    EndpointTopology,
+    /// RBAC `v1alpha1` subjects: `apiVersion` → `apiGroup`.
+    SubjectApiGroup,
 }
 
 impl ApiRow {

@@ -74,6 +74,8 @@ pub(crate) fn load(text: &str, limits: &Limits) -> crate::Loaded {
             Some(Ok((event, span))) => {
                 let span = span.byte_range().map(Span::from_range).unwrap_or_default();
                 match loader.event(event, span) {
+                    // A valid document counts against the limit as soon as it ends.
+                    Ok(()) if loader.documents.len() >= limits.max_documents => break,
                     Ok(()) => continue,
                     Err(a) => a,
                 }

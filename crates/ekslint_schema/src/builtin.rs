@@ -13,8 +13,10 @@ use crate::model::{
 };
 
 const TABLE: &str = include_str!("../../../rules/schema/kubernetes.txt");
-const CLOSED_SETS: &str = include_str!("../../../rules/schema/closed-sets.yaml");
-const UNIQUE_KEYS: &str = include_str!("../../../rules/schema/unique-keys.yaml");
+/// `rules/schema/closed-sets.yaml`, read into [`ClosedSets`].
+pub const CLOSED_SETS: &str = include_str!("../../../rules/schema/closed-sets.yaml");
+/// `rules/schema/unique-keys.yaml`, read into [`UniqueKeys`].
+pub const UNIQUE_KEYS: &str = include_str!("../../../rules/schema/unique-keys.yaml");
 
 /// The minor versions the table has (1.33 → 33), oldest first.
 pub fn versions() -> &'static [u32] {
@@ -94,44 +96,69 @@ pub fn short_name(name: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name)
 }
 
+// The two data files are typed tables like those of ekslint_rules (which lists them in its
+// `TABLES`, so its tests load them and misspell every key): unknown keys are errors.
+
+/// `rules/schema/closed-sets.yaml`.
 #[derive(Deserialize)]
-struct ClosedSets {
-    sets: Vec<ClosedSet>,
+#[serde(deny_unknown_fields)]
+pub struct ClosedSets {
+    pub schema_version: u32,
+    pub sets: Vec<ClosedSet>,
 }
 
+/// The values one field accepts.
 #[derive(Deserialize)]
-struct ClosedSet {
-    types: Vec<String>,
-    field: String,
-    values: Vec<String>,
+#[serde(deny_unknown_fields)]
+pub struct ClosedSet {
+    pub types: Vec<String>,
+    pub field: String,
+    pub values: Vec<String>,
     #[serde(default)]
-    by_kind: Vec<ByKind>,
+    pub by_kind: Vec<ByKind>,
     #[serde(default)]
-    versions: Option<String>,
-    source: String,
+    pub versions: Option<String>,
+    pub source: String,
 }
 
+/// Narrower values for objects of some kinds.
 #[derive(Deserialize)]
-struct ByKind {
-    kinds: Vec<String>,
-    values: Vec<String>,
+#[serde(deny_unknown_fields)]
+pub struct ByKind {
+    pub kinds: Vec<String>,
+    pub values: Vec<String>,
 }
 
+/// `rules/schema/unique-keys.yaml`.
 #[derive(Deserialize)]
-struct UniqueKeys {
-    lists: Vec<UniqueList>,
+#[serde(deny_unknown_fields)]
+pub struct UniqueKeys {
+    pub schema_version: u32,
+    pub lists: Vec<UniqueList>,
 }
 
+/// A list whose items' key must be unique.
 #[derive(Deserialize)]
-struct UniqueList {
-    types: Vec<String>,
-    field: String,
+#[serde(deny_unknown_fields)]
+pub struct UniqueList {
+    pub types: Vec<String>,
+    pub field: String,
     /// `name`, or `protocol=TCP` for a key field with a default.
-    keys: Vec<String>,
-    effect: String,
+    pub keys: Vec<String>,
+    pub effect: ListEffect,
     #[serde(default)]
-    versions: Option<String>,
-    source: String,
+    pub versions: Option<String>,
+    pub source: String,
+}
+
+/// What the API server does with a duplicate key.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ListEffect {
+    /// It rejects the object (SCHEMA005).
+    Rejected,
+    /// It accepts it with a warning (SCHEMA006).
+    Warned,
 }
 
 fn load_yaml<T: for<'de> Deserialize<'de>>(path: &str, text: &str) -> T {
@@ -448,10 +475,9 @@ fn build(minor: u32) -> Registry {
                 })
                 .collect(),
             whole_item: false,
-            effect: match l.effect.as_str() {
-                "rejected" => Effect::Rejected,
-                "warned" => Effect::Warned,
-                other => panic!("unique-keys.yaml: unknown effect `{other}`"),
+            effect: match l.effect {
+                ListEffect::Rejected => Effect::Rejected,
+                ListEffect::Warned => Effect::Warned,
             },
             source: l.source.as_str().into(),
         };

@@ -213,7 +213,7 @@ pub(crate) fn table_note(target: crate::version::KubeVersion) -> Option<String> 
 
 /// CEL rules are evaluated only when SCHEMA008 runs (they are most of the cost of a custom
 /// resource).
-pub(crate) fn cel_on(settings: &crate::engine::Settings) -> bool {
+pub(crate) fn cel_on(settings: &crate::settings::Settings) -> bool {
     settings.is_enabled(&super::schema_cel_rule::SchemaCelRule::INFO)
 }
 
@@ -397,7 +397,7 @@ fn owned_elsewhere(tree: &Tree, obj: &Object, kind: &str, v: &Violation) -> bool
     ) || p.starts_with("metadata.labels.")
         || p.starts_with("metadata.annotations.")
         || (kind == "ConfigMap"
-            && crate::rules::auth::aws_auth_data(tree, obj).is_some()
+            && crate::rules::auth::support::aws_auth_data(tree, obj).is_some()
             && p.starts_with("data."))
         || (kind == "StorageClass" && p.starts_with("parameters."))
 }

@@ -1930,7 +1930,7 @@ fn custom_resources_are_checked_against_a_crd_in_context_in_stdin_or_bundled() {
         "{}",
         stdout(&o)
     );
-    // A Karpenter EC2NodeClass: the bundled CRD and its CEL rules.
+    // A VolumeSnapshot: the bundled CRD and its CEL rules.
     let o = run_in(
         &dir,
         &[
@@ -1943,12 +1943,14 @@ fn custom_resources_are_checked_against_a_crd_in_context_in_stdin_or_bundled() {
             "-",
         ],
         Some(
-            "apiVersion: karpenter.k8s.aws/v1\nkind: EC2NodeClass\nmetadata:\n  name: n\nspec:\n  role: r\n  instanceProfile: p\n  amiSelectorTerms: [{alias: al2023@latest}]\n  subnetSelectorTerms: [{tags: {a: b}}]\n  securityGroupSelectorTerms: [{tags: {a: b}}]\n",
+            "apiVersion: snapshot.storage.k8s.io/v1\nkind: VolumeSnapshot\nmetadata:\n  name: s\nspec:\n  source:\n    persistentVolumeClaimName: data\n    volumeSnapshotContentName: c\n",
         ),
     );
     assert_eq!(code(&o), 1);
     assert!(
-        stdout(&o).contains("exactly one of ['role', 'instanceProfile']"),
+        stdout(&o).contains(
+            "exactly one of volumeSnapshotContentName and persistentVolumeClaimName must be set"
+        ),
         "{}",
         stdout(&o)
     );

@@ -93,12 +93,32 @@ pub fn violations(schema: &CelSchema, tree: &Tree, root: NodeId) -> Vec<Violatio
             problem: Problem::Cel {
                 rule: e.rule.clone(),
                 message,
+                declared: declared_message(schema.compiled(), &e.rule),
             },
             span: locate(tree, root, &path),
             path,
         });
     }
     out
+}
+
+/// The `message` the CRD gives the rule `expression` (the first rule with that expression).
+fn declared_message(c: &CompiledSchema, expression: &str) -> Option<String> {
+    c.validations
+        .iter()
+        .flatten()
+        .find(|r| r.rule.rule == expression)
+        .and_then(|r| r.rule.message.clone())
+        .or_else(|| {
+            c.properties
+                .values()
+                .chain(c.items.as_deref())
+                .chain(c.additional_properties.as_deref())
+                .chain(&c.all_of)
+                .chain(&c.one_of)
+                .chain(&c.any_of)
+                .find_map(|x| declared_message(x, expression))
+        })
 }
 
 /// The span of the node a kube-cel field path names (`spec.requirements[1].key`; map keys may

@@ -57,8 +57,13 @@ pub enum Problem {
     },
     /// A CRD value constraint: pattern, length, range, item count, format, `anyOf`/`oneOf`/`not`.
     Constraint { message: String },
-    /// A CRD's `x-kubernetes-validations` rule that does not hold.
-    Cel { rule: String, message: String },
+    /// A CRD's `x-kubernetes-validations` rule that does not hold (or cannot be evaluated):
+    /// the expression, what to say, and the rule's own `message` in the CRD.
+    Cel {
+        rule: String,
+        message: String,
+        declared: Option<String>,
+    },
 }
 
 /// How to validate one object.

@@ -13,37 +13,40 @@ declare_rule! {
     /// skipped), and reports each rule that fails, with the rule's own message, at the field the
     /// rule is attached to (or its `fieldPath`).
     ///
+    /// The rules of Karpenter's NodePool and EC2NodeClass are the KARP rules' (each is listed
+    /// in `rules/karp/crd-cel.yaml` with the KARP rule that decides it), and IngressClassParams'
+    /// one rule is LBC017's: SCHEMA008 leaves those to them. A rule that cannot be evaluated
+    /// because it reads a required field the object lacks is reported once, as that missing
+    /// field.
+    ///
     /// ## Why is this bad?
     /// The API server evaluates the same rules and rejects the object
-    /// (`spec.template.spec.requirements[0]: Invalid value: "object": requirements with
-    /// operator 'In' must have a value defined`), so the deploy fails.
+    /// (`spec.source: Invalid value: "object": exactly one of volumeSnapshotContentName and
+    /// persistentVolumeClaimName must be set`), so the deploy fails.
     ///
     /// ## Example
     /// ```yaml
-    /// apiVersion: karpenter.sh/v1
-    /// kind: NodePool
+    /// apiVersion: snapshot.storage.k8s.io/v1
+    /// kind: VolumeSnapshot
     /// metadata:
-    ///   name: default
+    ///   name: data-snap
     /// spec:
-    ///   template:
-    ///     spec:
-    ///       nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
-    ///       requirements:
-    ///         - {key: karpenter.sh/capacity-type, operator: In}
+    ///   volumeSnapshotClassName: ebs-csi
+    ///   source:
+    ///     persistentVolumeClaimName: data
+    ///     volumeSnapshotContentName: data-content
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// apiVersion: karpenter.sh/v1
-    /// kind: NodePool
+    /// apiVersion: snapshot.storage.k8s.io/v1
+    /// kind: VolumeSnapshot
     /// metadata:
-    ///   name: default
+    ///   name: data-snap
     /// spec:
-    ///   template:
-    ///     spec:
-    ///       nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
-    ///       requirements:
-    ///         - {key: karpenter.sh/capacity-type, operator: In, values: [spot]}
+    ///   volumeSnapshotClassName: ebs-csi
+    ///   source:
+    ///     persistentVolumeClaimName: data
     /// ```
     ///
     /// ## References
@@ -70,7 +73,7 @@ impl Rule for SchemaCelRule {
 }
 
 fn message(v: &Violation) -> Option<Message> {
-    let Problem::Cel { rule, message } = &v.problem else {
+    let Problem::Cel { rule, message, .. } = &v.problem else {
         return None;
     };
     Some(Message {

@@ -329,12 +329,17 @@ pub(crate) fn validate_custom(
             v
         }));
     }
-    violations.retain(|v| !owned_elsewhere(tree, obj, kind, v));
     if let Some(cel) = cel {
-        violations.extend(ekslint_schema::cel::violations(cel, tree, obj.node));
+        let mut rules = ekslint_schema::cel::violations(cel, tree, obj.node);
+        rules.retain(|r| !reads_a_missing_field(r, &violations));
+        violations.extend(rules);
     }
-    if obj.group(tree) == "elbv2.k8s.aws" {
-        violations.retain(|v| !owned_by_lbc017(kind, v));
+    violations.retain(|v| !owned_elsewhere(tree, obj, kind, v));
+    match obj.group(tree) {
+        "elbv2.k8s.aws" => violations.retain(|v| !owned_by_lbc017(kind, v)),
+        "karpenter.sh" | "karpenter.k8s.aws" => violations.retain(|v| !owned_by_karp(kind, v)),
+        "vpcresources.k8s.aws" => violations.retain(|v| !owned_by_fargate014(kind, v)),
+        _ => {}
     }
     drop_if_partial(tree, obj, path, &mut violations, directives);
     violations
@@ -400,6 +405,91 @@ fn owned_elsewhere(tree: &Tree, obj: &Object, kind: &str, v: &Violation) -> bool
             && crate::rules::auth::support::aws_auth_data(tree, obj).is_some()
             && p.starts_with("data."))
         || (kind == "StorageClass" && p.starts_with("parameters."))
+}
+
+/// A CEL rule that could not be evaluated because it reads a field the object lacks, where
+/// the schema already reports that field missing: one fact, told once (by SCHEMA003 or the
+/// rule that owns it).
+fn reads_a_missing_field(rule: &Violation, others: &[Violation]) -> bool {
+    let Problem::Cel { message, .. } = &rule.problem else {
+        return false;
+    };
+    let Some(key) = message
+        .split_once("No such key: ")
+        .map(|(_, k)| k.trim_end_matches(|c: char| c == ')' || c.is_whitespace()))
+    else {
+        return false;
+    };
+    let key = key.split([')', ' ', ',']).next().unwrap_or(key);
+    others.iter().any(|o| {
+        matches!(&o.problem, Problem::Missing { field, .. } if field == key) && o.path == rule.path
+    })
+}
+
+/// The KARP rules decide these facts of Karpenter's NodePool and EC2NodeClass; one rule per
+/// fact, so SCHEMA leaves them to them:
+/// - every `x-kubernetes-validations` rule `rules/karp/crd-cel.yaml` lists (matched by the
+///   rule's message in the CRD, also when it cannot be evaluated; a rule of a newer CRD that the
+///   table does not list stays SCHEMA008's);
+/// - KARP002: `consolidationPolicy: WhenUnderutilized`; KARP003: `disruption` without
+///   `consolidateAfter`; KARP004: `disruption.expireAfter`; KARP005: `nodeClassRef`'s
+///   `apiVersion` and its missing `group`, `kind` or `name`; KARP006: `template.spec.kubelet`;
+/// - KARP008: an EC2NodeClass without `amiSelectorTerms`, and the `amiFamily` values v1 dropped.
+fn owned_by_karp(kind: &str, v: &Violation) -> bool {
+    use crate::rules::karp::support::table::{CEL, Crd, KARPENTER};
+    let crd = match kind {
+        "NodePool" => Crd::NodePools,
+        "EC2NodeClass" => Crd::Ec2NodeClasses,
+        _ => return false,
+    };
+    let p = v.path.as_str();
+    match (&v.problem, crd) {
+        (
+            Problem::Cel {
+                message, declared, ..
+            },
+            _,
+        ) => {
+            let message = declared.as_ref().unwrap_or(message);
+            CEL.rules
+                .iter()
+                .any(|r| r.crd == crd && r.message == *message)
+        }
+        (Problem::NotAllowed { value, .. }, Crd::NodePools) => {
+            p == "spec.disruption.consolidationPolicy" && value == "WhenUnderutilized"
+        }
+        (Problem::Missing { field, .. }, Crd::NodePools) => {
+            (p == "spec.disruption" && field == "consolidateAfter")
+                || (p == "spec.template.spec.nodeClassRef"
+                    && matches!(field.as_str(), "group" | "kind" | "name"))
+        }
+        (Problem::UnknownField { field, .. }, Crd::NodePools) => matches!(
+            (p, field.as_str()),
+            ("spec.disruption.expireAfter", _)
+                | ("spec.template.spec.kubelet", _)
+                | ("spec.template.spec.nodeClassRef.apiVersion", _)
+        ),
+        (Problem::Missing { field, .. }, Crd::Ec2NodeClasses) => {
+            p == "spec" && field == "amiSelectorTerms"
+        }
+        (Problem::NotAllowed { value, .. }, Crd::Ec2NodeClasses) => {
+            p == "spec.amiFamily"
+                && KARPENTER
+                    .ami
+                    .dropped_families
+                    .iter()
+                    .any(|d| d.family == *value)
+        }
+        _ => false,
+    }
+}
+
+/// FARGATE014 (security-group-policy-invalid) decides a SecurityGroupPolicy's empty
+/// `spec.securityGroups.groupIds` (the CRD's `minItems: 1`).
+fn owned_by_fargate014(kind: &str, v: &Violation) -> bool {
+    kind == "SecurityGroupPolicy"
+        && matches!(v.problem, Problem::Constraint { .. })
+        && v.path == "spec.securityGroups.groupIds"
 }
 
 /// LBC017 (lbc-crd-schema) already checks these facts of IngressClassParams and

@@ -79,13 +79,22 @@ pub fn violations(schema: &CelSchema, tree: &Tree, root: NodeId) -> Vec<Violatio
     };
     let mut out = Vec::new();
     for e in errors.iter() {
+        let declared = declared_message(schema.compiled(), &e.rule);
         let message = match e.kind {
             ErrorKind::ValidationFailure | ErrorKind::InvalidResult => e.message.clone(),
-            // The API server rejects an object whose rule reads a field it lacks too.
-            ErrorKind::EvaluationError if e.message.contains("No such key") => format!(
-                "the rule cannot be evaluated ({}), which the API server treats as a failure",
-                e.message.trim_start_matches("rule evaluation error: ")
-            ),
+            // The API server rejects an object whose rule reads a field it lacks too, with the
+            // rule's message (`no such key: value evaluating rule: value must be set …`).
+            ErrorKind::EvaluationError if e.message.contains("No such key") => {
+                let why = e.message.trim_start_matches("rule evaluation error: ");
+                match &declared {
+                    Some(m) => format!(
+                        "{m} (the rule cannot be evaluated: {why}; the API server rejects that)"
+                    ),
+                    None => format!(
+                        "the rule cannot be evaluated ({why}), which the API server treats as a failure"
+                    ),
+                }
+            }
             _ => continue,
         };
         let path = e.field_path.trim_start_matches('.').to_string();
@@ -93,7 +102,7 @@ pub fn violations(schema: &CelSchema, tree: &Tree, root: NodeId) -> Vec<Violatio
             problem: Problem::Cel {
                 rule: e.rule.clone(),
                 message,
-                declared: declared_message(schema.compiled(), &e.rule),
+                declared,
             },
             span: locate(tree, root, &path),
             path,

@@ -414,13 +414,10 @@ fn reads_a_missing_field(rule: &Violation, others: &[Violation]) -> bool {
     let Problem::Cel { message, .. } = &rule.problem else {
         return false;
     };
-    let Some(key) = message
-        .split_once("No such key: ")
-        .map(|(_, k)| k.trim_end_matches(|c: char| c == ')' || c.is_whitespace()))
-    else {
+    let Some((_, rest)) = message.split_once("No such key: ") else {
         return false;
     };
-    let key = key.split([')', ' ', ',']).next().unwrap_or(key);
+    let key = rest.split([')', ' ', ',', ';']).next().unwrap_or(rest);
     others.iter().any(|o| {
         matches!(&o.problem, Problem::Missing { field, .. } if field == key) && o.path == rule.path
     })

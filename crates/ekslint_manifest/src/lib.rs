@@ -242,10 +242,21 @@ impl Format {
     }
 }
 
-/// Where an unrendered Helm template was recognised.
+/// Where an unrendered template was recognised, and whose template it is.
 #[derive(Clone, Debug)]
 pub struct HelmTemplate {
     pub span: Span,
+    pub engine: TemplateEngine,
+}
+
+/// The templating tool whose syntax an unrendered template file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TemplateEngine {
+    /// A Helm chart template (`{{ .Values.x }}`, `{{- include … }}`).
+    Helm,
+    /// A Terraform `templatefile()` template (`%{ if … }`, `${var.x}`, `${a ? "b" : "c"}`),
+    /// recognised only when the text does not load as YAML.
+    Terraform,
 }
 
 /// Everything known about one file after loading.
@@ -330,6 +341,27 @@ pub fn parse(source: Arc<SourceFile>, format: Format, limits: &Limits) -> Parsed
             Format::Yaml => yaml::load(&text, limits),
             Format::Json => json::load(&text, limits),
         }
+    };
+    // A Terraform template is often not YAML until rendered (`%{ if }` lines, expressions with
+    // quotes): only a text that fails to load is taken for one, so valid YAML is always linted.
+    let failed = loaded
+        .problems
+        .iter()
+        .any(|p| p.kind == ProblemKind::Syntax);
+    let terraform = (helm.is_none() && format == Format::Yaml && failed)
+        .then(|| detect_terraform(&text))
+        .flatten();
+    let (helm, loaded) = match terraform {
+        Some(t) => (
+            Some(t),
+            Loaded {
+                tree: Tree::default(),
+                documents: Vec::new(),
+                comments: Vec::new(),
+                problems: Vec::new(),
+            },
+        ),
+        None => (helm, loaded),
     };
     let mut problems = loaded.problems;
     problems.extend(long_line);
@@ -425,10 +457,62 @@ pub fn detect_helm(text: &str) -> Option<HelmTemplate> {
         if helmish {
             return Some(HelmTemplate {
                 span: Span::from_range(start..end),
+                engine: TemplateEngine::Helm,
             });
         }
         base = end;
         rest = &text[end..];
+    }
+    None
+}
+
+/// The first mark of a Terraform `templatefile()` template: a directive line (`%{ if … }`,
+/// `%{ for … }`, `%{ else }`, `%{ endif }`, `%{ endfor }`, optionally with `~`), or an
+/// interpolation that only Terraform writes (`${var.x}`, `${local.x}`, a function call, a
+/// conditional or a quoted string inside `${ }`). A plain `${NAME}` is envsubst's as well and
+/// is not a mark.
+pub fn detect_terraform(text: &str) -> Option<HelmTemplate> {
+    let mark = |start: usize, end: usize| {
+        Some(HelmTemplate {
+            span: Span::from_range(start..end),
+            engine: TemplateEngine::Terraform,
+        })
+    };
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let rest = &line[indent..];
+        if let Some(body) = rest.strip_prefix("%{")
+            && let Some(close) = body.find('}')
+        {
+            let word = body[..close].trim_matches(|c: char| c == '~' || c.is_whitespace());
+            let head = word.split_whitespace().next().unwrap_or("");
+            if matches!(head, "if" | "else" | "endif" | "for" | "endfor") {
+                let start = line_start + indent;
+                return mark(start, start + 2 + close + 1);
+            }
+        }
+        line_start += line.len();
+    }
+    let mut from = 0;
+    while let Some(open) = text[from..].find("${") {
+        let start = from + open;
+        let body_start = start + 2;
+        let Some(close) = text[body_start..].find(['}', '\n']) else {
+            break;
+        };
+        let body = &text[body_start..body_start + close];
+        let end = body_start + close + 1;
+        if text[body_start + close..].starts_with('}') {
+            let terraform = ["var.", "local.", "module.", "data."]
+                .iter()
+                .any(|p| body.trim_start().starts_with(p))
+                || body.contains(['(', '"', '?']);
+            if terraform {
+                return mark(start, end);
+            }
+        }
+        from = end;
     }
     None
 }

@@ -186,6 +186,8 @@ pub struct SetIndex {
     pub karp: karp::support::facts::KarpFacts,
     pub fargate: fargate::support::facts::FargateFacts,
     pub port: port::support::facts::PortFacts,
+    /// Documents missing `apiVersion` or `kind` (YAML006 reports those that are not patches).
+    pub shape_gaps: Vec<crate::index::ShapeGap>,
 }
 
 impl SetIndex {
@@ -193,6 +195,7 @@ impl SetIndex {
     pub fn of_file(file: &ParsedFile) -> SetIndex {
         let mut index = SetIndex::default();
         index.kustomizations.extend(Kustomization::of_file(file));
+        index.shape_gaps = crate::index::ShapeGap::of_file(file);
         let tree = &file.tree;
         for o in &file.objects {
             if o.kind_of == ekslint_manifest::ObjectKind::List {
@@ -220,6 +223,7 @@ impl SetIndex {
         self.fargate.append(&mut other.fargate);
         self.port.append(&mut other.port);
         self.kustomizations.append(&mut other.kustomizations);
+        self.shape_gaps.append(&mut other.shape_gaps);
     }
 
     /// Once every file is merged: give every object the namespace of the kustomization that

@@ -265,8 +265,7 @@ fn nlb_ip_fix(file: &ParsedFile, obj: &Object) -> (Option<Fix>, String) {
         done.ok()?;
         ed.finish().ok()
     })();
-    let help =
-        format!("{want}; the fix (`--fix --unsafe-fixes`) does it, but {UNSAFE_NLB_IP}");
+    let help = format!("{want}; the fix (`--fix --unsafe-fixes`) does it, but {UNSAFE_NLB_IP}");
     let fix = edits.map(|edits| Fix {
         title: format!("use `external` with `nlb-target-type: ip` ({UNSAFE_NLB_IP})"),
         edits,

@@ -147,10 +147,7 @@ fn the_ingress_class_fix_depends_on_the_class_in_the_input() {
         Some(Applicability::Unsafe)
     );
     assert_eq!(applicability("ingress.class: alb-public"), None);
-    assert_eq!(
-        applicability("PrefixListsIDs:"),
-        Some(Applicability::Safe)
-    );
+    assert_eq!(applicability("PrefixListsIDs:"), Some(Applicability::Safe));
     let missing = at(&found, &text, line_of(&text, "ingress.class: alb-public"));
     let help = missing.help.unwrap();
     assert!(
@@ -159,7 +156,10 @@ fn the_ingress_class_fix_depends_on_the_class_in_the_input() {
     );
     let unsafe_one = at(&found, &text, line_of(&text, "ingress.class: alb-internal"));
     assert!(
-        unsafe_one.help.unwrap().contains("IngressClassParams `internal`"),
+        unsafe_one
+            .help
+            .unwrap()
+            .contains("IngressClassParams `internal`"),
         "the help says why the fix is unsafe"
     );
 }
@@ -175,10 +175,20 @@ fn without_unsafe_fixes_only_the_safe_ones_apply() {
     ] {
         assert!(fixed.contains(kept), "{kept}:\n{fixed}");
     }
-    assert!(fixed.contains("  prefixListsIDs: # expect: LBC003\n"), "{fixed}");
-    assert!(!fixed.contains("kubernetes.io/ingress.class: \"alb\""), "{fixed}");
+    assert!(
+        fixed.contains("  prefixListsIDs: # expect: LBC003\n"),
+        "{fixed}"
+    );
+    assert!(
+        !fixed.contains("kubernetes.io/ingress.class: \"alb\""),
+        "{fixed}"
+    );
     let services = fixture("fail-fix-service.yaml");
-    assert_eq!(fix("s.yaml", &services, false), services, "nlb-ip is unsafe");
+    assert_eq!(
+        fix("s.yaml", &services, false),
+        services,
+        "nlb-ip is unsafe"
+    );
 }
 
 #[test]
@@ -200,7 +210,9 @@ fn an_ingress_class_in_another_file_counts() {
         ing,
         found,
         &settings,
-        &FixOptions { unsafe_fixes: false },
+        &FixOptions {
+            unsafe_fixes: false,
+        },
     );
     assert_eq!(
         out.text,

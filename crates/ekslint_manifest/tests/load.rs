@@ -120,6 +120,9 @@ fn lists_are_unwrapped() {
             ("Service", ObjectKind::ListItem)
         ]
     );
+    // Each object knows its own position, so per-object work never searches the list for it.
+    let positions: Vec<_> = f.objects.iter().map(|o| o.position).collect();
+    assert_eq!(positions, [0, 1, 2]);
 }
 
 #[test]

@@ -157,7 +157,7 @@ impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let path = path.into();
         let text = text.into();
-        let line_index = LineIndex::new(&text);
+        let line_index = LineIndex::lazy(text.clone());
         let file_ref = FileRef {
             path: Arc::from(path.as_str()),
             digest: digest(&text),

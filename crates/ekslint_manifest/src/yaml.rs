@@ -4,23 +4,27 @@
 //! next `---`, and the broken document is kept as an empty document with its problem.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use granit_parser::{Event, Parser, ScanError};
 
 use crate::span::Span;
-use crate::tree::{Entry, Node, NodeId, NodeKind, Scalar, ScalarStyle, ScalarTag, Tree};
+use crate::tree::{Entry, NodeId, NodeKind, ScalarStyle, ScalarTag, Tree};
 use crate::{Comment, Document, Limits, Problem, ProblemKind};
 
+/// An open collection. Its children so far are `scratch_items[first..]` or
+/// `scratch_entries[first..]`: one pair of scratch arrays serves every open collection, so
+/// building a collection allocates nothing.
 enum Frame {
     Seq {
-        items: Vec<NodeId>,
+        first: usize,
         start: u32,
         anchor: usize,
         flow: bool,
         weight: u32,
     },
     Map {
-        entries: Vec<Entry>,
+        first: usize,
         key: Option<NodeId>,
         start: u32,
         anchor: usize,
@@ -37,7 +41,10 @@ struct Loader<'a> {
     comments: Vec<Comment>,
     problems: Vec<Problem>,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, NodeId>,
+    scratch_items: Vec<NodeId>,
+    scratch_entries: Vec<Entry>,
+    /// Anchor id → the anchored node and its expansion weight (the nodes it stands for).
+    anchors: HashMap<usize, (NodeId, u32)>,
     doc_start: Option<u32>,
     doc_root: Option<NodeId>,
     /// Nodes added to this document by alias expansion.
@@ -47,15 +54,20 @@ struct Loader<'a> {
 /// Why the current document has to be abandoned.
 struct Abandon(Problem);
 
-pub(crate) fn load(text: &str, limits: &Limits) -> crate::Loaded {
+pub(crate) fn load(source: &Arc<str>, limits: &Limits) -> crate::Loaded {
+    let text: &str = source;
+    let mut tree = Tree::new(source.clone());
+    tree.reserve_for(text.len());
     let mut loader = Loader {
         text,
         limits,
-        tree: Tree::default(),
+        tree,
         documents: Vec::new(),
         comments: Vec::new(),
         problems: Vec::new(),
         stack: Vec::new(),
+        scratch_items: Vec::new(),
+        scratch_entries: Vec::new(),
         anchors: HashMap::new(),
         doc_start: None,
         doc_root: None,
@@ -156,6 +168,8 @@ impl Loader<'_> {
             .min(problem.span.start);
         let end = problem.span.end;
         self.stack.clear();
+        self.scratch_items.clear();
+        self.scratch_entries.clear();
         self.anchors.clear();
         self.documents.push(Document {
             root: None,
@@ -210,24 +224,16 @@ impl Loader<'_> {
                     granit_parser::ScalarStyle::Literal => ScalarStyle::Literal,
                     granit_parser::ScalarStyle::Folded => ScalarStyle::Folded,
                 };
-                let id = self.tree.push(Node {
-                    kind: NodeKind::Scalar(Scalar {
-                        value: value.into_owned().into_boxed_str(),
-                        style,
-                        tag,
-                    }),
-                    span,
-                    weight: 1,
-                });
+                let id = self.tree.push_scalar(span, &value, style, tag);
                 if anchor != 0 {
-                    self.anchors.insert(anchor, id);
+                    self.anchors.insert(anchor, (id, 1));
                 }
-                self.add(id)?;
+                self.add(id, 1)?;
             }
             Event::Alias(anchor) => {
-                let id = match self.anchors.get(&anchor) {
-                    Some(&target) => {
-                        self.alias_weight += u64::from(self.tree.node(target).weight);
+                let (id, weight) = match self.anchors.get(&anchor) {
+                    Some(&(target, weight)) => {
+                        self.alias_weight += u64::from(weight);
                         if self.alias_weight > self.limits.max_alias_expansion {
                             return Err(Abandon(Problem {
                                 kind: ProblemKind::Limit,
@@ -238,31 +244,31 @@ impl Loader<'_> {
                                 ),
                             }));
                         }
-                        target
+                        (target, weight)
                     }
                     None => {
                         let message = "an alias refers to the collection that contains it; Kubernetes cannot decode a recursive alias".to_string();
-                        self.invalid(span, message)
+                        (self.invalid(span, message), 1)
                     }
                 };
-                self.add(id)?;
+                self.add(id, weight)?;
             }
             Event::UnresolvedAlias(name) => {
                 let message = format!(
                     "unknown anchor `{name}`: no `&{name}` is defined before this alias in the document"
                 );
                 let id = self.invalid(span, message);
-                self.add(id)?;
+                self.add(id, 1)?;
             }
             Event::SequenceStart(style, anchor, _) => self.stack.push(Frame::Seq {
-                items: Vec::new(),
+                first: self.scratch_items.len(),
                 start: span.start,
                 anchor,
                 flow: style == granit_parser::StructureStyle::Flow,
                 weight: 1,
             }),
             Event::MappingStart(style, anchor, _) => self.stack.push(Frame::Map {
-                entries: Vec::new(),
+                first: self.scratch_entries.len(),
                 key: None,
                 start: span.start,
                 anchor,
@@ -271,7 +277,7 @@ impl Loader<'_> {
             }),
             Event::SequenceEnd => {
                 let Some(Frame::Seq {
-                    items,
+                    first,
                     start,
                     anchor,
                     flow,
@@ -280,20 +286,20 @@ impl Loader<'_> {
                 else {
                     return Ok(());
                 };
-                let end = self.collection_end(start, items.last().copied(), flow, span);
-                let id = self.tree.push(Node {
-                    kind: NodeKind::Seq(items),
-                    span: Span::new(start, end),
-                    weight,
-                });
+                let last = self.scratch_items[first..].last().copied();
+                let end = self.collection_end(start, last, flow, span);
+                let id = self
+                    .tree
+                    .push_seq(Span::new(start, end), &self.scratch_items[first..]);
+                self.scratch_items.truncate(first);
                 if anchor != 0 {
-                    self.anchors.insert(anchor, id);
+                    self.anchors.insert(anchor, (id, weight));
                 }
-                self.add(id)?;
+                self.add(id, weight)?;
             }
             Event::MappingEnd => {
                 let Some(Frame::Map {
-                    entries,
+                    first,
                     start,
                     anchor,
                     flow,
@@ -303,18 +309,17 @@ impl Loader<'_> {
                 else {
                     return Ok(());
                 };
-                let last = entries.last().map(|e| e.value);
+                let last = self.scratch_entries[first..].last().map(|e| e.value);
                 let end = self.collection_end(start, last, flow, span);
-                let entries = self.finish_map(entries);
-                let id = self.tree.push(Node {
-                    kind: NodeKind::Map(entries),
-                    span: Span::new(start, end),
-                    weight,
-                });
+                self.finish_map(first);
+                let id = self
+                    .tree
+                    .push_map(Span::new(start, end), &self.scratch_entries[first..]);
+                self.scratch_entries.truncate(first);
                 if anchor != 0 {
-                    self.anchors.insert(anchor, id);
+                    self.anchors.insert(anchor, (id, weight));
                 }
-                self.add(id)?;
+                self.add(id, weight)?;
             }
             _ => {}
         }
@@ -327,11 +332,7 @@ impl Loader<'_> {
             span,
             message,
         });
-        self.tree.push(Node {
-            kind: NodeKind::Invalid,
-            span,
-            weight: 1,
-        })
+        self.tree.push_invalid(span)
     }
 
     fn collection_end(&self, start: u32, last: Option<NodeId>, flow: bool, end_event: Span) -> u32 {
@@ -343,24 +344,20 @@ impl Loader<'_> {
         }
     }
 
-    fn add(&mut self, id: NodeId) -> Result<(), Abandon> {
-        let w = self.tree.node(id).weight;
+    /// Attach a finished node (which stands for `w` nodes once aliases are expanded) to the
+    /// open collection, or make it the document's root.
+    fn add(&mut self, id: NodeId, w: u32) -> Result<(), Abandon> {
         match self.stack.last_mut() {
             None => self.doc_root = Some(id),
-            Some(Frame::Seq { items, weight, .. }) => {
-                items.push(id);
+            Some(Frame::Seq { weight, .. }) => {
+                self.scratch_items.push(id);
                 *weight = weight.saturating_add(w);
             }
-            Some(Frame::Map {
-                entries,
-                key,
-                weight,
-                ..
-            }) => {
+            Some(Frame::Map { key, weight, .. }) => {
                 *weight = weight.saturating_add(w);
                 match key.take() {
                     None => *key = Some(id),
-                    Some(k) => entries.push(Entry {
+                    Some(k) => self.scratch_entries.push(Entry {
                         key: k,
                         value: id,
                         merged: false,
@@ -371,46 +368,44 @@ impl Loader<'_> {
         Ok(())
     }
 
-    /// Report duplicate keys and expand `<<` merges (explicit keys win over merged ones; earlier
-    /// maps in a merged list win over later ones, as in go-yaml v2).
-    fn finish_map(&mut self, entries: Vec<Entry>) -> Vec<Entry> {
-        let is_merge_key = |tree: &Tree, e: &Entry| {
+    /// Report duplicate keys and expand `<<` merges of the map whose entries are
+    /// `scratch_entries[first..]`, in place (explicit keys win over merged ones; earlier maps in
+    /// a merged list win over later ones, as in go-yaml v2).
+    fn finish_map(&mut self, first: usize) {
+        let tree = &self.tree;
+        let is_merge_key = |e: &Entry| {
             tree.scalar(e.key)
-                .is_some_and(|s| s.is_plain() && &*s.value == "<<")
+                .is_some_and(|s| s.is_plain() && s.value == "<<")
         };
-        let has_merge = entries.iter().any(|e| is_merge_key(&self.tree, e));
-        let (merges, mut explicit): (Vec<Entry>, Vec<Entry>) = if has_merge {
-            entries
-                .into_iter()
-                .partition(|e| is_merge_key(&self.tree, e))
-        } else {
-            (Vec::new(), entries)
-        };
-        self.report_duplicates(&explicit);
-        if merges.is_empty() {
-            return explicit;
+        let entries = &self.scratch_entries[first..];
+        if !entries.iter().any(is_merge_key) {
+            report_duplicates(tree, entries, &mut self.problems);
+            return;
         }
-        let mut seen: std::collections::HashSet<Box<str>> = explicit
+        let (merges, mut explicit): (Vec<Entry>, Vec<Entry>) =
+            entries.iter().partition(|e| is_merge_key(e));
+        report_duplicates(tree, &explicit, &mut self.problems);
+        let mut seen: std::collections::HashSet<&str> = explicit
             .iter()
-            .filter_map(|e| self.tree.scalar_text(e.key).map(Into::into))
+            .filter_map(|e| tree.scalar_text(e.key))
             .collect();
         for m in merges {
-            let sources: Vec<NodeId> = match &self.tree.node(m.value).kind {
+            let sources: Vec<NodeId> = match tree.node(m.value).kind {
                 NodeKind::Map(_) => vec![m.value],
-                NodeKind::Seq(items) => items.clone(),
+                NodeKind::Seq(items) => items.to_vec(),
                 _ => Vec::new(),
             };
             let mut valid = !sources.is_empty();
             for src in sources {
-                let Some(src_entries) = self.tree.entries(src) else {
+                let Some(src_entries) = tree.entries(src) else {
                     valid = false;
                     continue;
                 };
                 for e in src_entries {
-                    let Some(k) = self.tree.scalar_text(e.key) else {
+                    let Some(k) = tree.scalar_text(e.key) else {
                         continue;
                     };
-                    if seen.insert(k.into()) {
+                    if seen.insert(k) {
                         explicit.push(Entry { merged: true, ..*e });
                     }
                 }
@@ -418,34 +413,57 @@ impl Loader<'_> {
             if !valid {
                 self.problems.push(Problem {
                     kind: ProblemKind::Syntax,
-                    span: self.tree.span(m.value),
+                    span: tree.span(m.value),
                     message: "a `<<` merge needs a map or a list of maps".to_string(),
                 });
             }
         }
-        explicit
+        self.scratch_entries.truncate(first);
+        self.scratch_entries.extend(explicit);
     }
+}
 
-    fn report_duplicates(&mut self, entries: &[Entry]) {
-        if entries.len() < 2 {
-            return;
-        }
-        let mut first: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
-        for e in entries {
-            let Some(text) = self.tree.scalar_text(e.key) else {
+/// Duplicate keys of one map, as problems (each pointing at the first occurrence too). Small
+/// maps compare pairwise; large ones sort their keys, so a map of n keys costs n log n.
+pub(crate) fn report_duplicates(tree: &Tree, entries: &[Entry], problems: &mut Vec<Problem>) {
+    if entries.len() < 2 {
+        return;
+    }
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    if entries.len() <= 16 {
+        for (i, e) in entries.iter().enumerate() {
+            let Some(text) = tree.scalar_text(e.key) else {
                 continue;
             };
-            let span = self.tree.span(e.key);
-            if let Some(&earlier) = first.get(text) {
-                self.problems.push(Problem {
-                    kind: ProblemKind::DuplicateKey { first: earlier },
-                    span,
-                    message: format!("duplicate key `{text}`"),
-                });
-            } else {
-                first.insert(text, span);
+            if let Some(j) = entries[..i]
+                .iter()
+                .position(|p| tree.scalar_text(p.key) == Some(text))
+            {
+                found.push((i, j));
             }
         }
+    } else {
+        let mut keyed: Vec<(&str, usize)> = entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| Some((tree.scalar_text(e.key)?, i)))
+            .collect();
+        keyed.sort_unstable();
+        for group in keyed.chunk_by(|a, b| a.0 == b.0) {
+            let first = group[0].1;
+            found.extend(group[1..].iter().map(|&(_, i)| (i, first)));
+        }
+        found.sort_unstable();
+    }
+    for (i, j) in found {
+        let key = entries[i].key;
+        problems.push(Problem {
+            kind: ProblemKind::DuplicateKey {
+                first: tree.span(entries[j].key),
+            },
+            span: tree.span(key),
+            message: format!("duplicate key `{}`", tree.scalar_text(key).unwrap_or("")),
+        });
     }
 }
 

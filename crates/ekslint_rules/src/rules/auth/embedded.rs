@@ -49,7 +49,7 @@ pub fn parse_embedded(
 ) -> Option<Embedded> {
     let scalar = tree.scalar(value)?;
     let span = tree.span(value);
-    let text = &*scalar.value;
+    let text = scalar.value;
     let segments = match scalar.style {
         ScalarStyle::Literal | ScalarStyle::Folded => {
             block_segments(outer_text, span, text, scalar.style == ScalarStyle::Folded)
@@ -533,9 +533,9 @@ data:
             "data:\n  m: \"\\ud800\\u0041\"",
         ] {
             let f = ekslint_manifest::parse_str("t.yaml", outer);
-            for n in 0..f.tree.nodes.len() as u32 {
+            for n in 0..f.tree.len() as u32 {
                 if let Some(e) = parse_embedded(outer, &f.tree, n, "m") {
-                    for m in 0..e.tree().nodes.len() as u32 {
+                    for m in 0..e.tree().len() as u32 {
                         let s = e.span(m);
                         assert!(outer.is_char_boundary(s.start as usize));
                         assert!(outer.is_char_boundary(s.end as usize));

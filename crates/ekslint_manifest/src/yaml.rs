@@ -33,7 +33,7 @@ enum Frame {
     },
 }
 
-struct Loader<'a> {
+pub(crate) struct Loader<'a> {
     text: &'a str,
     limits: &'a Limits,
     tree: Tree,
@@ -52,27 +52,17 @@ struct Loader<'a> {
 }
 
 /// Why the current document has to be abandoned.
-struct Abandon(Problem);
+pub(crate) struct Abandon(Problem);
 
+/// Load YAML: the fast path when it can read the whole file, else granit-parser.
 pub(crate) fn load(source: &Arc<str>, limits: &Limits) -> crate::Loaded {
+    crate::fast::load(source, limits).unwrap_or_else(|| load_with_granit(source, limits))
+}
+
+/// Load YAML with granit-parser: every construct of YAML, with error recovery and messages.
+pub(crate) fn load_with_granit(source: &Arc<str>, limits: &Limits) -> crate::Loaded {
     let text: &str = source;
-    let mut tree = Tree::new(source.clone());
-    tree.reserve_for(text.len());
-    let mut loader = Loader {
-        text,
-        limits,
-        tree,
-        documents: Vec::new(),
-        comments: Vec::new(),
-        problems: Vec::new(),
-        stack: Vec::new(),
-        scratch_items: Vec::new(),
-        scratch_entries: Vec::new(),
-        anchors: HashMap::new(),
-        doc_start: None,
-        doc_root: None,
-        alias_weight: 0,
-    };
+    let mut loader = Loader::new(source, limits);
     let options = granit_parser::options! {
         emit_unresolved_aliases: true,
         flow_nesting_limit: limits.max_depth,
@@ -116,15 +106,159 @@ pub(crate) fn load(source: &Arc<str>, limits: &Limits) -> crate::Loaded {
             ),
         });
     }
-    crate::Loaded {
-        tree: loader.tree,
-        documents: loader.documents,
-        comments: loader.comments,
-        problems: loader.problems,
-    }
+    loader.finish()
 }
 
-impl Loader<'_> {
+impl<'a> Loader<'a> {
+    pub(crate) fn new(source: &'a Arc<str>, limits: &'a Limits) -> Loader<'a> {
+        let text: &str = source;
+        let mut tree = Tree::new(source.clone());
+        tree.reserve_for(text.len());
+        Loader {
+            text,
+            limits,
+            tree,
+            documents: Vec::new(),
+            comments: Vec::new(),
+            problems: Vec::new(),
+            stack: Vec::new(),
+            scratch_items: Vec::new(),
+            scratch_entries: Vec::new(),
+            anchors: HashMap::new(),
+            doc_start: None,
+            doc_root: None,
+            alias_weight: 0,
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> crate::Loaded {
+        // Comments in source order (granit-parser reports a block scalar's header comment
+        // after the scalar).
+        if !self.comments.is_sorted_by_key(|c| c.span.start) {
+            self.comments.sort_by_key(|c| c.span.start);
+        }
+        crate::Loaded {
+            tree: self.tree,
+            documents: self.documents,
+            comments: self.comments,
+            problems: self.problems,
+        }
+    }
+
+    pub(crate) fn doc_start(&mut self, at: u32) {
+        self.doc_start = Some(at);
+        self.doc_root = None;
+        self.anchors.clear();
+        self.alias_weight = 0;
+    }
+
+    pub(crate) fn doc_end(&mut self, span: Span) {
+        let start = self.doc_start.take().unwrap_or(span.start);
+        let end = self
+            .doc_root
+            .map(|r| self.tree.span(r).end)
+            .unwrap_or(span.end)
+            .max(start);
+        if let Some(root) = self.doc_root.take() {
+            self.documents.push(Document {
+                root: Some(root),
+                span: Span::new(start, end),
+                problem: None,
+            });
+        }
+    }
+
+    pub(crate) fn comment(&mut self, span: Span, text: &str) {
+        self.comments.push(Comment {
+            span,
+            text: text.into(),
+        });
+    }
+
+    pub(crate) fn scalar(
+        &mut self,
+        span: Span,
+        value: &str,
+        style: ScalarStyle,
+        tag: ScalarTag,
+        anchor: usize,
+    ) -> Result<(), Abandon> {
+        let id = self.tree.push_scalar(span, value, style, tag);
+        if anchor != 0 {
+            self.anchors.insert(anchor, (id, 1));
+        }
+        self.add(id, 1)
+    }
+
+    pub(crate) fn seq_start(&mut self, at: u32, flow: bool, anchor: usize) {
+        self.stack.push(Frame::Seq {
+            first: self.scratch_items.len(),
+            start: at,
+            anchor,
+            flow,
+            weight: 1,
+        });
+    }
+
+    pub(crate) fn map_start(&mut self, at: u32, flow: bool, anchor: usize) {
+        self.stack.push(Frame::Map {
+            first: self.scratch_entries.len(),
+            key: None,
+            start: at,
+            anchor,
+            flow,
+            weight: 1,
+        });
+    }
+
+    pub(crate) fn seq_end(&mut self, span: Span) -> Result<(), Abandon> {
+        let Some(Frame::Seq {
+            first,
+            start,
+            anchor,
+            flow,
+            weight,
+        }) = self.stack.pop()
+        else {
+            return Ok(());
+        };
+        let last = self.scratch_items[first..].last().copied();
+        let end = self.collection_end(start, last, flow, span);
+        let id = self
+            .tree
+            .push_seq(Span::new(start, end), &self.scratch_items[first..]);
+        self.scratch_items.truncate(first);
+        if anchor != 0 {
+            self.anchors.insert(anchor, (id, weight));
+        }
+        self.add(id, weight)
+    }
+
+    pub(crate) fn map_end(&mut self, span: Span) -> Result<(), Abandon> {
+        let Some(Frame::Map {
+            first,
+            start,
+            anchor,
+            flow,
+            weight,
+            ..
+        }) = self.stack.pop()
+        else {
+            return Ok(());
+        };
+        let last = self.scratch_entries[first..].last().map(|e| e.value);
+        let end = self.collection_end(start, last, flow, span);
+        self.finish_map(first);
+        let id = self
+            .tree
+            .push_map(Span::new(start, end), &self.scratch_entries[first..]);
+        self.scratch_entries.truncate(first);
+        if anchor != 0 {
+            self.anchors.insert(anchor, (id, weight));
+        }
+        self.add(id, weight)
+    }
+
     fn has_more_after_last(&self, text: &str) -> bool {
         let end = self
             .documents
@@ -185,31 +319,9 @@ impl Loader<'_> {
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Abandon> {
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Anchor(..) => {}
-            Event::DocumentStart(..) => {
-                self.doc_start = Some(span.start);
-                self.doc_root = None;
-                self.anchors.clear();
-                self.alias_weight = 0;
-            }
-            Event::DocumentEnd => {
-                let start = self.doc_start.take().unwrap_or(span.start);
-                let end = self
-                    .doc_root
-                    .map(|r| self.tree.span(r).end)
-                    .unwrap_or(span.end)
-                    .max(start);
-                if let Some(root) = self.doc_root.take() {
-                    self.documents.push(Document {
-                        root: Some(root),
-                        span: Span::new(start, end),
-                        problem: None,
-                    });
-                }
-            }
-            Event::Comment(text, _) => self.comments.push(Comment {
-                span,
-                text: text.into_owned().into_boxed_str(),
-            }),
+            Event::DocumentStart(..) => self.doc_start(span.start),
+            Event::DocumentEnd => self.doc_end(span),
+            Event::Comment(text, _) => self.comment(span, &text),
             Event::Scalar(value, style, anchor, tag) => {
                 let tag = match tag.as_deref() {
                     None => ScalarTag::None,
@@ -224,11 +336,7 @@ impl Loader<'_> {
                     granit_parser::ScalarStyle::Literal => ScalarStyle::Literal,
                     granit_parser::ScalarStyle::Folded => ScalarStyle::Folded,
                 };
-                let id = self.tree.push_scalar(span, &value, style, tag);
-                if anchor != 0 {
-                    self.anchors.insert(anchor, (id, 1));
-                }
-                self.add(id, 1)?;
+                self.scalar(span, &value, style, tag, anchor)?;
             }
             Event::Alias(anchor) => {
                 let (id, weight) = match self.anchors.get(&anchor) {
@@ -260,67 +368,18 @@ impl Loader<'_> {
                 let id = self.invalid(span, message);
                 self.add(id, 1)?;
             }
-            Event::SequenceStart(style, anchor, _) => self.stack.push(Frame::Seq {
-                first: self.scratch_items.len(),
-                start: span.start,
+            Event::SequenceStart(style, anchor, _) => self.seq_start(
+                span.start,
+                style == granit_parser::StructureStyle::Flow,
                 anchor,
-                flow: style == granit_parser::StructureStyle::Flow,
-                weight: 1,
-            }),
-            Event::MappingStart(style, anchor, _) => self.stack.push(Frame::Map {
-                first: self.scratch_entries.len(),
-                key: None,
-                start: span.start,
+            ),
+            Event::MappingStart(style, anchor, _) => self.map_start(
+                span.start,
+                style == granit_parser::StructureStyle::Flow,
                 anchor,
-                flow: style == granit_parser::StructureStyle::Flow,
-                weight: 1,
-            }),
-            Event::SequenceEnd => {
-                let Some(Frame::Seq {
-                    first,
-                    start,
-                    anchor,
-                    flow,
-                    weight,
-                }) = self.stack.pop()
-                else {
-                    return Ok(());
-                };
-                let last = self.scratch_items[first..].last().copied();
-                let end = self.collection_end(start, last, flow, span);
-                let id = self
-                    .tree
-                    .push_seq(Span::new(start, end), &self.scratch_items[first..]);
-                self.scratch_items.truncate(first);
-                if anchor != 0 {
-                    self.anchors.insert(anchor, (id, weight));
-                }
-                self.add(id, weight)?;
-            }
-            Event::MappingEnd => {
-                let Some(Frame::Map {
-                    first,
-                    start,
-                    anchor,
-                    flow,
-                    weight,
-                    ..
-                }) = self.stack.pop()
-                else {
-                    return Ok(());
-                };
-                let last = self.scratch_entries[first..].last().map(|e| e.value);
-                let end = self.collection_end(start, last, flow, span);
-                self.finish_map(first);
-                let id = self
-                    .tree
-                    .push_map(Span::new(start, end), &self.scratch_entries[first..]);
-                self.scratch_entries.truncate(first);
-                if anchor != 0 {
-                    self.anchors.insert(anchor, (id, weight));
-                }
-                self.add(id, weight)?;
-            }
+            ),
+            Event::SequenceEnd => self.seq_end(span)?,
+            Event::MappingEnd => self.map_end(span)?,
             _ => {}
         }
         Ok(())

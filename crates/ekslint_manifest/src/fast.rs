@@ -40,22 +40,32 @@ const MAX_DEPTH: usize = 100;
 /// A simple key longer than this is an error in libyaml and granit-parser.
 const MAX_KEY_BYTES: usize = 1024;
 
-/// Load `source` if the fast path can read all of it.
-pub(crate) fn load(source: &Arc<str>, limits: &Limits) -> Option<Loaded> {
-    run(source, limits).ok()
+/// Load the part `region` of `source` (starting at a line start) if the fast path can read
+/// all of it. Spans are offsets in `source`.
+pub(crate) fn load(
+    source: &Arc<str>,
+    region: std::ops::Range<usize>,
+    limits: &Limits,
+) -> Option<Loaded> {
+    run(source, region, limits).ok()
 }
 
 /// [`load`], or where and why the fast path gave up.
-pub(crate) fn run(source: &Arc<str>, limits: &Limits) -> Result<Loaded, (Bail, usize)> {
-    let b = source.as_bytes();
-    if !plausible(b) {
-        return Err((bail(), 0));
+pub(crate) fn run(
+    source: &Arc<str>,
+    region: std::ops::Range<usize>,
+    limits: &Limits,
+) -> Result<Loaded, (Bail, usize)> {
+    let text = &source[..region.end];
+    let b = text.as_bytes();
+    if !plausible(&b[region.start..]) {
+        return Err((bail(), region.start));
     }
     let mut f = Fast {
-        text: source,
+        text,
         b,
-        pos: 0,
-        line: 0,
+        pos: region.start,
+        line: region.start,
         out: Loader::new(source, limits),
         depth: 0,
         max_depth: limits.max_depth.saturating_sub(2).min(MAX_DEPTH),

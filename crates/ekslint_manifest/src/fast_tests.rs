@@ -44,10 +44,10 @@ fn describe_tree(t: &Tree) -> Vec<String> {
 fn check(name: &str, text: &str) -> bool {
     let source: Arc<str> = Arc::from(text);
     let limits = Limits::default();
-    let Some(fast) = super::fast::load(&source, &limits) else {
+    let Some(fast) = super::fast::load(&source, 0..source.len(), &limits) else {
         return false;
     };
-    let slow = crate::yaml::load_with_granit(&source, &limits);
+    let slow = crate::yaml::load_with_granit(&source, 0..source.len(), &limits);
     let (f, s) = (describe(&fast), describe(&slow));
     if f != s {
         let at = f
@@ -284,7 +284,7 @@ fn the_fast_path_agrees_on_edge_cases() {
     for c in [cases[0], cases[9], cases[10], cases[13], cases[16]] {
         let source: Arc<str> = Arc::from(c);
         assert!(
-            super::fast::load(&source, &Limits::default()).is_some(),
+            super::fast::load(&source, 0..source.len(), &Limits::default()).is_some(),
             "{c:?}"
         );
     }
@@ -298,7 +298,9 @@ fn fast_path_bail_report() {
     let mut by_line: std::collections::BTreeMap<u32, (usize, usize, String)> = Default::default();
     for (name, text) in inputs() {
         let source: Arc<str> = Arc::from(text.as_str());
-        if let Err((super::fast::Bail(line), pos)) = super::fast::run(&source, &Limits::default()) {
+        if let Err((super::fast::Bail(line), pos)) =
+            super::fast::run(&source, 0..source.len(), &Limits::default())
+        {
             let e = by_line.entry(line).or_default();
             e.0 += 1;
             e.1 += text.len();
@@ -310,5 +312,69 @@ fn fast_path_bail_report() {
     }
     for (line, (files, bytes, example)) in by_line {
         eprintln!("fast.rs:{line}: {files} files, {bytes} bytes; e.g. {example}");
+    }
+}
+
+/// A large file loaded in parts (in parallel) is the same as loaded in one piece: nodes, spans,
+/// documents, comments and problems, whether the parts load cleanly (and are joined) or not
+/// (and the file is loaded again in one piece).
+#[test]
+fn loading_in_parts_is_loading_in_one_piece() {
+    let limits = Limits::default();
+    let all = inputs();
+    // Clean files (one piece loads without problems), then every file (some are broken).
+    let clean: Vec<&str> = all
+        .iter()
+        .map(|(_, t)| t.as_str())
+        .filter(|t| !t.contains("\n%") && !t.starts_with('%') && !t.contains('\r'))
+        .filter(|t| {
+            let s: Arc<str> = Arc::from(*t);
+            crate::yaml::load(&s, &limits).problems.is_empty()
+        })
+        .collect();
+    let every: Vec<&str> = all.iter().map(|(_, t)| t.as_str()).collect();
+    for (what, files) in [("clean", clean), ("every", every)] {
+        let mut text = String::new();
+        for t in files {
+            if !text.is_empty() {
+                text.push_str("---\n");
+            }
+            text.push_str(t);
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+        }
+        let source: Arc<str> = Arc::from(text.as_str());
+        let parts = crate::split_at_document_markers(&source, 64 * 1024, 16 * 1024)
+            .expect("a large text with markers is cut");
+        assert!(parts.len() > 20, "{what}: {} parts", parts.len());
+        assert_eq!(parts.first().map(|p| p.start), Some(0));
+        assert_eq!(parts.last().map(|p| p.end), Some(source.len()));
+        assert!(parts.windows(2).all(|w| w[0].end == w[1].start));
+        let one = describe(&crate::yaml::load(&source, &limits));
+        let in_parts = describe(&crate::load_yaml_in_parts(
+            &source,
+            &limits,
+            64 * 1024,
+            16 * 1024,
+        ));
+        if one != in_parts {
+            let at = one.iter().zip(&in_parts).position(|(a, b)| a != b);
+            panic!(
+                "{what}: loading in parts differs at {at:?}: {:?} vs {:?}",
+                at.and_then(|i| one.get(i)),
+                at.and_then(|i| in_parts.get(i))
+            );
+        }
+        if what == "clean" {
+            // The parts were joined, not loaded again in one piece.
+            let joined = parts.iter().all(|p| {
+                crate::yaml::load_region(&source, p.clone(), &limits)
+                    .problems
+                    .iter()
+                    .all(|p| matches!(p.kind, crate::ProblemKind::DuplicateKey { .. }))
+            });
+            assert!(joined, "{what}: every part should load cleanly");
+        }
     }
 }

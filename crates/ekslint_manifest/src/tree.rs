@@ -262,6 +262,34 @@ impl Tree {
         })
     }
 
+    /// Move `other`'s nodes after this tree's (both trees of the same text), renumbering
+    /// them; returns the number `other`'s node ids moved up by. Loading a large file in parts
+    /// ends here.
+    pub(crate) fn append(&mut self, other: Tree) -> NodeId {
+        let nodes = self.nodes.len() as u32;
+        let items = self.items.len() as u32;
+        let entries = self.entries.len() as u32;
+        let strings = self.strings.len() as u32;
+        self.nodes.extend(other.nodes.iter().map(|&n| {
+            let mut n = n;
+            match n.info & 3 {
+                KIND_SEQ => n.a += items,
+                KIND_MAP => n.a += entries,
+                KIND_SCALAR if n.info & IN_ARENA != 0 => n.a += strings,
+                _ => {}
+            }
+            n
+        }));
+        self.items.extend(other.items.iter().map(|&i| i + nodes));
+        self.entries.extend(other.entries.iter().map(|e| Entry {
+            key: e.key + nodes,
+            value: e.value + nodes,
+            merged: e.merged,
+        }));
+        self.strings.push_str(&other.strings);
+        nodes
+    }
+
     fn push_stored(&mut self, n: Stored) -> NodeId {
         let id = self.nodes.len() as NodeId;
         self.nodes.push(n);

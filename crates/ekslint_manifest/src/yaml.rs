@@ -34,7 +34,12 @@ enum Frame {
 }
 
 pub(crate) struct Loader<'a> {
+    /// The whole file's text (spans are offsets in it).
     text: &'a str,
+    /// The part being loaded: `base..end` (all of the text unless a large file is loaded in
+    /// parts).
+    base: u32,
+    end: usize,
     limits: &'a Limits,
     tree: Tree,
     documents: Vec<Document>,
@@ -56,13 +61,29 @@ pub(crate) struct Abandon(Problem);
 
 /// Load YAML: the fast path when it can read the whole file, else granit-parser.
 pub(crate) fn load(source: &Arc<str>, limits: &Limits) -> crate::Loaded {
-    crate::fast::load(source, limits).unwrap_or_else(|| load_with_granit(source, limits))
+    load_region(source, 0..source.len(), limits)
+}
+
+/// Load the part `region` of `source` (which starts at a line start), with spans in `source`.
+pub(crate) fn load_region(
+    source: &Arc<str>,
+    region: std::ops::Range<usize>,
+    limits: &Limits,
+) -> crate::Loaded {
+    crate::fast::load(source, region.clone(), limits)
+        .unwrap_or_else(|| load_with_granit(source, region, limits))
 }
 
 /// Load YAML with granit-parser: every construct of YAML, with error recovery and messages.
-pub(crate) fn load_with_granit(source: &Arc<str>, limits: &Limits) -> crate::Loaded {
-    let text: &str = source;
+pub(crate) fn load_with_granit(
+    source: &Arc<str>,
+    region: std::ops::Range<usize>,
+    limits: &Limits,
+) -> crate::Loaded {
+    let text = &source[region.clone()];
     let mut loader = Loader::new(source, limits);
+    loader.base = region.start as u32;
+    loader.end = region.end;
     let options = granit_parser::options! {
         emit_unresolved_aliases: true,
         flow_nesting_limit: limits.max_depth,
@@ -74,7 +95,10 @@ pub(crate) fn load_with_granit(source: &Arc<str>, limits: &Limits) -> crate::Loa
             None => break,
             Some(Err(e)) => Abandon(loader.scan_problem(&e)),
             Some(Ok((event, span))) => {
-                let span = span.byte_range().map(Span::from_range).unwrap_or_default();
+                let span = span
+                    .byte_range()
+                    .map(|r| Span::from_range(r.start + region.start..r.end + region.start))
+                    .unwrap_or_default();
                 match loader.event(event, span) {
                     Ok(()) => continue,
                     Err(a) => a,
@@ -95,8 +119,12 @@ pub(crate) fn load_with_granit(source: &Arc<str>, limits: &Limits) -> crate::Loa
             }
         }
     }
-    if loader.documents.len() >= limits.max_documents && loader.has_more_after_last(text) {
-        let at = loader.documents.last().map(|d| d.span.end).unwrap_or(0);
+    if loader.documents.len() >= limits.max_documents && loader.has_more_after_last() {
+        let at = loader
+            .documents
+            .last()
+            .map(|d| d.span.end)
+            .unwrap_or(region.start as u32);
         loader.problems.push(Problem {
             kind: ProblemKind::Limit,
             span: Span::new(at, at),
@@ -116,6 +144,8 @@ impl<'a> Loader<'a> {
         tree.reserve_for(text.len());
         Loader {
             text,
+            base: 0,
+            end: text.len(),
             limits,
             tree,
             documents: Vec::new(),
@@ -259,24 +289,21 @@ impl<'a> Loader<'a> {
         self.add(id, weight)
     }
 
-    fn has_more_after_last(&self, text: &str) -> bool {
+    fn has_more_after_last(&self) -> bool {
         let end = self
             .documents
             .last()
             .map(|d| d.span.end as usize)
-            .unwrap_or(0);
-        text.get(end..).is_some_and(|rest| {
+            .unwrap_or(self.base as usize);
+        self.text[..self.end].get(end..).is_some_and(|rest| {
             rest.lines()
                 .any(|l| !l.trim().is_empty() && l.trim() != "---")
         })
     }
 
     fn scan_problem(&self, e: &ScanError) -> Problem {
-        let offset = e
-            .marker()
-            .byte_offset()
-            .unwrap_or(self.text.len())
-            .min(self.text.len());
+        let len = self.end - self.base as usize;
+        let offset = e.marker().byte_offset().unwrap_or(len).min(len) + self.base as usize;
         let mut message = e.info();
         let mut kind = ProblemKind::Syntax;
         if message.is_empty() {

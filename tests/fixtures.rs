@@ -8,13 +8,18 @@
 //! in it is linted together (so a Deployment in one file sees the ServiceAccount in another),
 //! the markers of every file are checked, and a file with `# ekslint-test: context` is read as
 //! context only (`--context`). Other directives: `aws-account-ids=…` (comma-separated),
-//! `aws-partition=…`, `aws-region=…`, taken from the first file that has them.
+//! `aws-partition=…`, `aws-region=…`, `external-service-accounts=…` (comma-separated),
+//! `addons=name:release,…`, taken from the first file that has them, and
+//! `fargate-profile=NAMESPACE[,KEY=VALUE…]` (a Fargate profile with one selector, as
+//! `fargate-profiles:` in `.ekslint.yaml` declares; every such directive of the case counts),
+//! `registries-allowed=…` (comma-separated) and `private-cluster=true`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use ekslint_manifest::{Format, Limits, SourceFile};
+use ekslint_rules::selector::Selector;
 use ekslint_rules::{KubeVersion, Settings};
 
 const DEFAULT_TARGET: KubeVersion = KubeVersion::new(1, 36);
@@ -69,6 +74,15 @@ fn directive(text: &str, key: &str) -> Option<String> {
         .find_map(|kv| kv.strip_prefix(&format!("{key}=")).map(str::to_string))
 }
 
+/// Every value of a repeatable directive, in order.
+fn directives(text: &str, key: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("# ekslint-test:"))
+        .flat_map(|rest| rest.split_whitespace())
+        .filter_map(|kv| kv.strip_prefix(&format!("{key}=")).map(str::to_string))
+        .collect()
+}
+
 /// (line, code) → count of expected findings.
 fn expectations(path: &Path, text: &str) -> BTreeMap<(u32, String), usize> {
     let mut out = BTreeMap::new();
@@ -106,13 +120,54 @@ fn lint(paths: &[PathBuf], code: &str) -> (ekslint_rules::Report, Vec<(PathBuf, 
         .map(|t| KubeVersion::parse(&t).expect("target"))
         .unwrap_or(DEFAULT_TARGET);
     let select = first("select").unwrap_or_else(|| code.to_string());
-    let selectors: Vec<&str> = select.split(',').collect();
+    let selectors: Vec<Selector> = select
+        .split(',')
+        .map(|s| Selector::parse(s).unwrap_or_else(|e| panic!("{}: {e}", paths[0].display())))
+        .collect();
     let mut settings = Settings::only(target, &selectors);
     if let Some(ids) = first("aws-account-ids") {
         settings.aws.account_ids = ids.split(',').map(str::to_string).collect();
     }
+    if let Some(addons) = first("addons") {
+        for a in addons.split(',') {
+            let (name, release) = a.split_once(':').expect("`addons=name:release,…`");
+            settings.addons.insert(
+                name.to_string(),
+                KubeVersion::parse(release).expect("release"),
+            );
+        }
+    }
+    if let Some(sas) = first("external-service-accounts") {
+        settings.external_service_accounts = sas.split(',').map(str::to_string).collect();
+    }
     settings.aws.partition = first("aws-partition");
     settings.aws.region = first("aws-region");
+    for (i, spec) in texts
+        .iter()
+        .flat_map(|(_, t)| directives(t, "fargate-profile"))
+        .enumerate()
+    {
+        let mut parts = spec.split(',');
+        let namespace = parts.next().unwrap_or_default().to_string();
+        let labels = parts
+            .map(|kv| {
+                let (k, v) = kv
+                    .split_once('=')
+                    .expect("fargate-profile labels are KEY=VALUE");
+                (k.to_string(), v.to_string())
+            })
+            .collect();
+        settings
+            .fargate_profiles
+            .push(ekslint_rules::config::FargateProfile {
+                name: format!("fixture-{}", i + 1),
+                selectors: vec![ekslint_rules::config::FargateSelector { namespace, labels }],
+            });
+    }
+    if let Some(r) = first("registries-allowed") {
+        settings.registries.allowed = r.split(',').map(str::to_string).collect();
+    }
+    settings.registries.private_cluster = first("private-cluster").as_deref() == Some("true");
     let mut outputs = Vec::new();
     for (path, text) in &texts {
         let name = path.to_string_lossy().replace('\\', "/");

@@ -19,6 +19,13 @@ fn codes_and_names_are_well_formed_and_unique() {
             i.name
         );
         assert!(codes.insert(i.code), "duplicate code {}", i.code);
+        // A rule with a fix says what its fixes do, and a rule without one says nothing.
+        assert_eq!(
+            i.fix == ekslint_rules::FixAvailability::None,
+            i.fix_safety == ekslint_rules::FixSafety::NoFix,
+            "{}: declare `safety:` exactly when it has a fix",
+            i.code
+        );
         assert!(names.insert(i.name), "duplicate name {}", i.name);
         let doc = i.documentation();
         assert!(
@@ -41,6 +48,42 @@ fn codes_and_names_are_well_formed_and_unique() {
     sorted.sort();
     let listed: Vec<_> = ekslint_rules::RULES.iter().map(|r| r.info().code).collect();
     assert_eq!(sorted, listed, "keep the registry in code order");
+}
+
+/// The layout shows the architecture: a rule lives in `rules/<family>/<snake_name>.rs`, its type is
+/// the camel case of its kebab name, and its fixtures are `fixtures/<CODE>-<name>/`.
+#[test]
+fn every_rule_file_is_named_after_its_rule() {
+    let mut wrong = Vec::new();
+    for r in ekslint_rules::RULES {
+        let i = r.info();
+        let family = i.family.prefix().to_ascii_lowercase();
+        let want_file = format!(
+            "crates/ekslint_rules/src/rules/{family}/{}.rs",
+            i.name.replace('-', "_")
+        );
+        if i.source.replace('\\', "/") != want_file {
+            wrong.push(format!("{}: in {}, want {want_file}", i.code, i.source));
+        }
+        let camel: String = i
+            .name
+            .split('-')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
+        if i.type_name != camel {
+            wrong.push(format!("{}: type {}, want {camel}", i.code, i.type_name));
+        }
+        let fixtures = format!("fixtures/{}-{}", i.code, i.name);
+        if !std::path::Path::new(&fixtures).is_dir() {
+            wrong.push(format!("{}: no {fixtures}/", i.code));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
 /// `docs/rules/*.md` are generated; set EKSLINT_UPDATE_DOCS=1 to rewrite them.

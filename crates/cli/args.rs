@@ -31,10 +31,24 @@ pub enum FailOn {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// Each finding's place and message, its source snippet and help; then a summary.
     Human,
+    /// One `path:line:col: CODE message` line per finding; then a summary.
+    Concise,
+    /// The stable JSON schema of docs/json-output.md.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
     Sarif,
+    /// GitHub Actions annotations (at most 10 per type per step are shown).
     Github,
+    /// JUnit XML, for Jenkins, GitLab and Azure DevOps test views.
+    Junit,
+    /// GitLab Code Quality JSON, for merge requests.
+    Gitlab,
+    /// A Markdown migration readiness report, for pull request comments and job summaries.
+    Markdown,
+    /// A self-contained HTML page with charts and a filterable table of findings.
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -67,7 +81,8 @@ pub struct CheckArgs {
     pub stdin_filename: Option<String>,
 
     /// Kubernetes version of the target cluster: `1.33`, `v1.33.2`, `eks-latest`,
-    /// `eks-oldest-standard` or `eks-oldest-supported` [default: the newest version in EKS
+    /// `eks-oldest-standard` or `eks-oldest-supported`; one ekslint does not know (older than
+    /// 1.8, newer than the EKS calendar) is an error [default: the newest version in EKS
     /// standard support, from rules/eks-versions.yaml]
     #[arg(long, value_name = "VERSION")]
     pub target_version: Option<String>,
@@ -88,6 +103,11 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: OutputFormat,
+
+    /// Instead of the findings, print how many each rule has, most first, with its name,
+    /// severity and how many carry a fix. A table, or JSON with `--format json`.
+    #[arg(long)]
+    pub statistics: bool,
 
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -114,11 +134,32 @@ pub struct CheckArgs {
     #[arg(long, value_name = "NAME")]
     pub sarif_category: Option<String>,
 
+    /// Apply `.ekslintignore`, `.gitignore` and `.ignore` to files named on the command line too
+    /// (directories are always walked with them). For hooks that pass every changed file by
+    /// name, such as pre-commit.
+    #[arg(long)]
+    pub force_exclude: bool,
+
+    /// Apply the safe fixes and write the fixed files (atomically, keeping comments and layout),
+    /// linting each fixed file again until nothing more applies; the report then shows what is
+    /// left. The config's `fixable`/`unfixable` choose the rules.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With `--fix` or `--diff`, also apply the fixes that change behaviour.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of what `--fix` would change and write nothing; exit 1 when there
+    /// is something to fix.
+    #[arg(long)]
+    pub diff: bool,
+
     /// Colours in human output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: Color,
 
-    /// Print only the summary line and errors in human output (no diagnostics).
+    /// Print only the summary line and unreadable inputs in human and concise output (no findings).
     #[arg(long, short = 'q')]
     pub quiet: bool,
 

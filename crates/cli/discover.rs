@@ -1,8 +1,12 @@
 //! Which files to lint: explicit files always; directories walked in parallel, honouring
 //! `.gitignore`, `.ignore` and `.ekslintignore`, keeping `*.yaml`, `*.yml` and `*.json`.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+use ignore::Match;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use ekslint_rules::Notification;
 
@@ -28,12 +32,34 @@ pub fn display(path: &Path) -> String {
     s.to_string()
 }
 
+/// The ignore files a directory walk honours, most precedent first (the `ignore` crate's order).
+const IGNORE_FILES: [&str; 3] = [".ekslintignore", ".ignore", ".gitignore"];
+
+/// What [`discover`] found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Sorted and de-duplicated.
+    pub inputs: Vec<Input>,
+    /// Paths that do not exist or cannot be walked.
+    pub notes: Vec<Notification>,
+    /// Files named on the command line that `--force-exclude` left out.
+    pub excluded: usize,
+    /// Manifests a walk skipped because they are in a hidden directory (`.deploy/`) or are
+    /// hidden themselves; a directory or file named on the command line is always walked.
+    pub hidden: usize,
+}
+
 /// Expand the command-line paths into a sorted, de-duplicated list of inputs. Paths that do not
-/// exist or cannot be walked become notifications.
-pub fn discover(paths: &[PathBuf], threads: usize) -> (Vec<Input>, Vec<Notification>) {
+/// exist or cannot be walked become notifications. With `force_exclude`, files named explicitly
+/// are dropped when the ignore files would skip them in a walk (pre-commit names every changed
+/// file, ignored or not).
+pub fn discover(paths: &[PathBuf], threads: usize, force_exclude: bool) -> Discovered {
     let mut inputs = Vec::new();
     let mut notes = Vec::new();
     let mut dirs = Vec::new();
+    let mut excluded = 0;
+    let hidden = std::sync::atomic::AtomicUsize::new(0);
+    let mut ignores = IgnoreCache::default();
     for p in paths {
         if p.as_os_str() == "-" {
             inputs.push(Input::Stdin);
@@ -41,6 +67,7 @@ pub fn discover(paths: &[PathBuf], threads: usize) -> (Vec<Input>, Vec<Notificat
         }
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => dirs.push(p.clone()),
+            Ok(_) if force_exclude && ignores.is_excluded(p) => excluded += 1,
             Ok(_) => inputs.push(Input::File(p.clone())),
             Err(e) => notes.push(Notification {
                 path: display(p),
@@ -59,9 +86,13 @@ pub fn discover(paths: &[PathBuf], threads: usize) -> (Vec<Input>, Vec<Notificat
         for d in &dirs[1..] {
             builder.add(d);
         }
+        // Hidden entries are walked (to count what is skipped) but not linted; `.git` is never
+        // entered.
         builder
             .threads(threads)
             .require_git(false)
+            .hidden(false)
+            .filter_entry(|e| e.file_name() != ".git")
             .add_custom_ignore_filename(".ekslintignore");
         let found = Mutex::new(Vec::new());
         let errors = Mutex::new(Vec::new());
@@ -77,6 +108,18 @@ pub fn discover(paths: &[PathBuf], threads: usize) -> (Vec<Input>, Vec<Notificat
                         let Some(t) = e.file_type() else {
                             return ignore::WalkState::Continue;
                         };
+                        let in_hidden = e.depth() > 0
+                            && e.path()
+                                .components()
+                                .rev()
+                                .take(e.depth())
+                                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+                        if in_hidden {
+                            if (t.is_file() || t.is_symlink()) && is_manifest(e.path()) {
+                                hidden.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            }
+                            return ignore::WalkState::Continue;
+                        }
                         if t.is_file() && is_manifest(e.path()) {
                             found.lock().expect("not poisoned").push(e.into_path());
                         } else if t.is_symlink() && is_manifest(e.path()) {
@@ -110,7 +153,74 @@ pub fn discover(paths: &[PathBuf], threads: usize) -> (Vec<Input>, Vec<Notificat
     inputs.sort();
     inputs.dedup();
     notes.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
-    (inputs, notes)
+    Discovered {
+        inputs,
+        notes,
+        excluded,
+        hidden: hidden.into_inner(),
+    }
+}
+
+/// The ignore files of each directory, read once.
+#[derive(Default)]
+struct IgnoreCache {
+    dirs: HashMap<PathBuf, Vec<Gitignore>>,
+}
+
+impl IgnoreCache {
+    /// Whether a walk of the file's repository would skip the file at `path`: the ignore files
+    /// of its directory and of every directory above it up to the repository's root (the
+    /// nearest directory with `.git`; without one, the working directory when the file is
+    /// under it) are asked, the nearest first, and the first that matches the file or one of
+    /// its parent directories decides (`!pattern` keeps a file).
+    fn is_excluded(&mut self, path: &Path) -> bool {
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return false;
+        };
+        let parent = if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        };
+        let Ok(dir) = std::fs::canonicalize(parent) else {
+            return false;
+        };
+        let file = dir.join(name);
+        let cwd = std::env::current_dir().and_then(std::fs::canonicalize).ok();
+        let root = dir
+            .ancestors()
+            .find(|a| a.join(".git").exists())
+            .map(Path::to_path_buf)
+            .or_else(|| cwd.filter(|c| dir.starts_with(c)));
+        for ancestor in dir.ancestors() {
+            for ignore in self.of(ancestor) {
+                match ignore.matched_path_or_any_parents(&file, false) {
+                    Match::Ignore(_) => return true,
+                    Match::Whitelist(_) => return false,
+                    Match::None => {}
+                }
+            }
+            if root.as_deref() == Some(ancestor) {
+                break;
+            }
+        }
+        false
+    }
+
+    fn of(&mut self, dir: &Path) -> &[Gitignore] {
+        self.dirs.entry(dir.to_path_buf()).or_insert_with(|| {
+            IGNORE_FILES
+                .iter()
+                .map(|name| dir.join(name))
+                .filter(|f| f.is_file())
+                .filter_map(|f| {
+                    let mut builder = GitignoreBuilder::new(dir);
+                    builder.add(f);
+                    builder.build().ok()
+                })
+                .collect()
+        })
+    }
 }
 
 /// `ELOOP`: too many levels of symbolic links.

@@ -5,6 +5,7 @@ mod args;
 mod check;
 mod discover;
 mod explain;
+mod fix;
 mod progress;
 
 use std::process::ExitCode;

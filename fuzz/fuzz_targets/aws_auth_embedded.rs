@@ -2,7 +2,7 @@
 //! of an aws-auth ConfigMap; every mapped span must lie inside the outer file.
 #![no_main]
 
-use ekslint_rules::rules::auth::embedded::parse_embedded;
+use ekslint_rules::rules::auth::support::embedded::parse_embedded;
 use libfuzzer_sys::fuzz_target;
 
 #[path = "common.rs"]

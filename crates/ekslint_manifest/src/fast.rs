@@ -71,7 +71,12 @@ pub(crate) fn run(
         max_depth: limits.max_depth.saturating_sub(2).min(MAX_DEPTH),
     };
     match f.stream() {
-        Ok(()) => Ok(f.out.finish()),
+        // At the document limit, granit-parser's loader decides where reading stops and
+        // whether the rest of the file is worth a finding.
+        Ok(()) => match f.out.finish() {
+            l if l.documents.len() >= limits.max_documents => Err((bail(), f.pos)),
+            l => Ok(l),
+        },
         Err(e) => Err((e, f.pos)),
     }
 }

@@ -378,3 +378,36 @@ fn loading_in_parts_is_loading_in_one_piece() {
         }
     }
 }
+
+/// At `--limit max-documents`, the fast path and loading in parts stop where granit-parser's
+/// loader stops, with the same YAML005 problem (or none when nothing follows the last document
+/// read).
+#[test]
+fn the_document_limit_is_granits() {
+    let doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
+    for (n, max, tail) in [
+        (5, 3, ""),
+        (5, 5, ""),
+        (5, 5, "# a comment after the last document\n"),
+        (5, 6, ""),
+        (1, 1, ""),
+    ] {
+        let text = format!("{}{tail}", format!("---\n{doc}").repeat(n));
+        let source: Arc<str> = Arc::from(text.as_str());
+        let limits = Limits {
+            max_documents: max,
+            ..Limits::default()
+        };
+        let slow = describe(&crate::yaml::load_with_granit(
+            &source,
+            0..source.len(),
+            &limits,
+        ));
+        let fast = describe(&crate::yaml::load(&source, &limits));
+        assert_eq!(fast, slow, "{n} documents, limit {max}, tail {tail:?}");
+        let in_parts = describe(&crate::load_yaml_in_parts(&source, &limits, 0, 16));
+        assert_eq!(in_parts, slow, "in parts: {n} documents, limit {max}");
+        let read = slow.iter().filter(|l| l.starts_with("doc ")).count();
+        assert_eq!(read, n.min(max), "{n} documents, limit {max}");
+    }
+}

@@ -8,6 +8,7 @@ mod fast;
 mod fast_tests;
 mod json;
 pub mod object;
+pub mod pod;
 pub mod span;
 pub mod tree;
 mod yaml;
@@ -15,7 +16,7 @@ pub mod yaml11;
 
 use std::sync::Arc;
 
-pub use object::{Field, Object, ObjectKind};
+pub use object::{Field, Object, ObjectKind, containers, env_vars};
 pub use span::{LineCol, LineIndex, Span};
 pub use tree::{Entry, Node, NodeId, NodeKind, Scalar, ScalarStyle, ScalarTag, Tree};
 
@@ -401,6 +402,11 @@ fn load_yaml_in_parts(text: &Arc<str>, limits: &Limits, from: usize, part: usize
             for l in loaded {
                 join(&mut all, l);
             }
+            // At the document limit, the file is read in one piece, which stops there.
+            if all.documents.len() >= limits.max_documents {
+                clean = false;
+                break;
+            }
         }
         if clean {
             return all;
@@ -576,4 +582,102 @@ pub fn detect_helm(text: &str) -> Option<HelmTemplate> {
         rest = &text[end..];
     }
     None
+}
+
+/// Does this YAML text use anchors (`&name`), aliases (`*name`), merge keys (`<<:`) or tags
+/// (`!tag`)? An edit inside such a document may change what other nodes mean, so fixes refuse
+/// them. Lexical and conservative: quoted scalars and comments are skipped, and a marker counts
+/// only where a YAML node can start (after `: `, `- `, `[`, `{`, `,`, or at a line's start).
+pub fn uses_references(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    // Where a node may start: true at the beginning and after the separators above.
+    let mut node_start = true;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'#' if i == 0 || b[i - 1] == b' ' || b[i - 1] == b'\t' || b[i - 1] == b'\n' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' | b'\'' if node_start => {
+                // Skip the quoted scalar ('' escapes in single quotes, \ in double quotes).
+                i += 1;
+                while i < b.len() {
+                    if c == b'"' && b[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if b[i] == c {
+                        if c == b'\'' && b.get(i + 1) == Some(&b'\'') {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+                i += 1;
+                node_start = false;
+                continue;
+            }
+            b'&' | b'*' | b'!' if node_start => {
+                let next = b.get(i + 1).copied().unwrap_or(b' ');
+                if !next.is_ascii_whitespace() && next != b',' && next != b']' && next != b'}' {
+                    return true;
+                }
+                node_start = false;
+            }
+            b'<' if node_start && b[i..].starts_with(b"<<") => {
+                let rest = &b[i + 2..];
+                let colon = rest.iter().position(|x| *x != b' ').map(|p| rest[p]);
+                if colon == Some(b':') {
+                    return true;
+                }
+                node_start = false;
+            }
+            b'\n' | b'[' | b'{' | b',' => node_start = true,
+            b' ' | b'\t' | b'\r' => {}
+            b':' | b'-' | b'?' => {
+                // `key: value`, `- item`, `? key`: a node starts after the indicator and a space.
+                node_start = matches!(b.get(i + 1), Some(b' ' | b'\t' | b'\n' | b'\r') | None);
+            }
+            _ => node_start = false,
+        }
+        i += 1;
+    }
+    false
+}
+
+#[cfg(test)]
+mod reference_tests {
+    use super::uses_references;
+
+    #[test]
+    fn anchors_aliases_merges_and_tags() {
+        for yes in [
+            "a: &x 1\nb: *x\n",
+            "base: &b {x: 1}\nc:\n  <<: *b\n",
+            "v: !!str 1\n",
+            "- &a x\n- *a\n",
+            "k: [*a]\n",
+            "  << : {x: 1}\n",
+        ] {
+            assert!(uses_references(yes), "{yes:?}");
+        }
+        for no in [
+            "path: /*\n",
+            "proxy: \"*\"\n",
+            "url: http://x/?a=1&b=2\n",
+            "msg: 'hello *world* & !bang'\n",
+            "a: b # &anchor in a comment\n",
+            "list: [a, b]\n",
+            "note: x!y\n",
+            "text: |\n  a & b\n",
+        ] {
+            assert!(!uses_references(no), "{no:?}");
+        }
+    }
 }

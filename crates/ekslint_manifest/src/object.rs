@@ -132,6 +132,51 @@ impl Object {
         let template = self.get(tree, Self::pod_template_path(self.kind_str(tree)?)?)?;
         tree.get(template, "metadata")
     }
+
+    /// Does this object run pods: a Pod or a workload, with a pod spec that is a map?
+    pub fn is_workload(&self, tree: &Tree) -> bool {
+        self.pod_spec(tree).is_some_and(|s| tree.is_map(s))
+    }
+
+    /// The pod's `metadata` map: the Pod's own, or the pod template's.
+    pub fn pod_metadata(&self, tree: &Tree) -> Option<NodeId> {
+        if self.kind_str(tree) == Some("Pod") {
+            self.get(tree, &["metadata"])
+        } else {
+            self.pod_template_metadata(tree)
+        }
+    }
+
+    /// Is this a core (`v1`) object of `kind`?
+    pub fn is_core(&self, tree: &Tree, kind: &str) -> bool {
+        self.kind_str(tree) == Some(kind) && self.group(tree).is_empty()
+    }
+}
+
+/// The containers and initContainers of a pod spec that are maps, init containers first.
+pub fn containers(tree: &Tree, pod_spec: NodeId) -> Vec<NodeId> {
+    ["initContainers", "containers"]
+        .iter()
+        .filter_map(|k| tree.get(pod_spec, k))
+        .filter_map(|list| tree.items(list))
+        .flat_map(|items| items.iter().copied())
+        .filter(|&c| tree.is_map(c))
+        .collect()
+}
+
+/// The `env` entries of a container that have a string `name`: (entry map, name value node,
+/// name).
+pub fn env_vars(tree: &Tree, container: NodeId) -> Vec<(NodeId, NodeId, &str)> {
+    let Some(items) = tree.get(container, "env").and_then(|e| tree.items(e)) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|&item| {
+            let name = tree.get(item, "name")?;
+            Some((item, name, tree.scalar_text(name)?))
+        })
+        .collect()
 }
 
 /// Find the objects of every document; returns them and the number of documents that are not

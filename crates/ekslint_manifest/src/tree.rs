@@ -331,6 +331,18 @@ impl Tree {
         (n.info & 3 == KIND_SEQ).then(|| &self.items[n.a as usize..(n.a + n.b) as usize])
     }
 
+    /// A map's entries with their scalar key text (entries with other keys are left out); none
+    /// when `map` is `None` or not a map.
+    pub fn string_entries(&self, map: Option<NodeId>) -> Vec<(&str, Entry)> {
+        map.and_then(|m| self.entries(m))
+            .map(|es| {
+                es.iter()
+                    .filter_map(|e| Some((self.scalar_text(e.key)?, *e)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub fn is_map(&self, id: NodeId) -> bool {
         self.nodes[id as usize].info & 3 == KIND_MAP
     }

@@ -100,6 +100,8 @@ pub(crate) fn load_with_granit(
                     .map(|r| Span::from_range(r.start + region.start..r.end + region.start))
                     .unwrap_or_default();
                 match loader.event(event, span) {
+                    // A valid document counts against the limit as soon as it ends.
+                    Ok(()) if loader.documents.len() >= limits.max_documents => break,
                     Ok(()) => continue,
                     Err(a) => a,
                 }

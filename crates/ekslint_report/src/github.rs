@@ -7,6 +7,10 @@
 //! Errors are `::error`, warnings `::warning`, infos `::notice`. Columns are 1-based code points;
 //! `endColumn` is the column after the last character. Files that could not be read become
 //! `::error file=…::message`. The help, if any, follows the message after an escaped newline.
+//!
+//! GitHub shows at most [`GITHUB_ANNOTATIONS_PER_TYPE`] annotations of each type per step and
+//! drops the others silently; every annotation is still written (the log keeps them), with a
+//! warning on stderr that points to the Markdown report.
 
 use std::io;
 
@@ -14,6 +18,9 @@ use ekslint_rules::{Report, RuleInfo, Severity};
 
 use crate::Emitter;
 use crate::json::Position;
+
+/// How many annotations of one type (error, warning, notice) GitHub shows for one step.
+pub const GITHUB_ANNOTATIONS_PER_TYPE: usize = 10;
 
 /// The GitHub workflow-command format.
 #[derive(Clone, Copy, Debug, Default)]
@@ -60,7 +67,25 @@ impl Emitter for GithubEmitter {
                 escape_data(&notification.message)
             )?;
         }
-        Ok(Vec::new())
+        let errors = report.count(Severity::Error) + report.notifications.len();
+        let hidden: usize = [
+            errors,
+            report.count(Severity::Warning),
+            report.count(Severity::Info),
+        ]
+        .iter()
+        .map(|n| n.saturating_sub(GITHUB_ANNOTATIONS_PER_TYPE))
+        .sum();
+        let mut warnings = Vec::new();
+        if hidden > 0 {
+            warnings.push(format!(
+                "GitHub shows at most {GITHUB_ANNOTATIONS_PER_TYPE} annotations of each type per step: \
+                 {hidden} of {} will not be shown; `--format markdown >> \"$GITHUB_STEP_SUMMARY\"` \
+                 lists every finding's rule and file",
+                report.findings.len() + report.notifications.len()
+            ));
+        }
+        Ok(warnings)
     }
 }
 

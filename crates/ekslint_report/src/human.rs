@@ -1,14 +1,18 @@
-//! Human output: each finding as a miette graphical diagnostic, then notifications (files that
-//! could not be read) and a one-line summary.
+//! Human output: each finding leads with its place, severity, code and message (the line a
+//! terminal or an editor can jump to), then the source snippet with labels on the exact keys and
+//! values (miette), the help, and related places in other files. A help text already shown for
+//! the same rule in the same file is referred back to instead of repeated. After the findings:
+//! the files that could not be read, a table of the rules that fired when there are several, and
+//! a one-line summary.
 //!
 //! ```text
-//! API001 (https://…/API001.md)
-//!
-//!   × `extensions/v1beta1` Ingress was removed in Kubernetes 1.22
-//!    ╭─[k8s/ingress.yaml:1:14]
+//! k8s/ingress.yaml:1:13: error[API001] `extensions/v1beta1` Ingress was removed in Kubernetes
+//!   1.22; the target is 1.36
+//!    ╭─[1:13]
 //!  1 │ apiVersion: extensions/v1beta1
 //!    ·             ─────────┬────────
 //!    ·                      ╰── no longer served
+//!  2 │ kind: Ingress
 //!    ╰────
 //!   help: use `networking.k8s.io/v1`
 //! ```
@@ -24,6 +28,7 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
+use crate::tally::Tally;
 use crate::{Emitter, plural};
 
 /// Options of the human format.
@@ -33,7 +38,7 @@ pub struct HumanOptions {
     pub color: bool,
     /// Wrapping width in columns (the terminal width, or 80).
     pub width: usize,
-    /// OSC 8 hyperlinks on the rule code; without them the URL is printed in parentheses.
+    /// OSC 8 hyperlinks from the rule code to its documentation.
     pub links: bool,
 }
 
@@ -46,6 +51,9 @@ impl Default for HumanOptions {
         }
     }
 }
+
+/// The most rules listed in the table after the findings; `--statistics` lists every one.
+const RULES_LISTED: usize = 10;
 
 /// The human format.
 #[derive(Clone, Debug, Default)]
@@ -66,13 +74,119 @@ impl HumanEmitter {
         };
         GraphicalReportHandler::new_themed(theme)
             .with_width(self.options.width.max(20))
-            .with_links(self.options.links)
+            .with_links(false)
     }
 
     /// One finding rendered as text, ending with a newline.
     pub fn render_finding(&self, finding: &Finding) -> String {
-        render_with(&self.handler(), finding)
+        self.render_with(&self.handler(), finding, None)
     }
+
+    /// `help_seen`: where the same help was shown for this rule in this file (its line), so
+    /// it is referred to instead of repeated.
+    fn render_with(
+        &self,
+        handler: &GraphicalReportHandler,
+        finding: &Finding,
+        help_seen: Option<u32>,
+    ) -> String {
+        let mut text = self.header(finding);
+        let mut diagnostic = FindingDiagnostic::new(finding);
+        if let Some(line) = help_seen {
+            diagnostic.help = Some(format!(
+                "as for the {} finding on line {line} above",
+                finding.rule.code
+            ));
+        }
+        let mut body = String::new();
+        if handler.render_report(&mut body, &diagnostic).is_err() {
+            // miette could not read a span (cannot happen with clamped spans); the header
+            // already has the place and the message, so only the help is lost.
+            body.clear();
+            if let Some(help) = &diagnostic.help {
+                body = format!("  help: {help}\n");
+            }
+        }
+        // The message is in the header: miette's own copy of it (the lines before the first
+        // snippet, `  × …`) is left out, and so are trailing spaces (after `Advice:`).
+        let mut started = false;
+        for line in body.lines() {
+            started = started || line.trim_start().starts_with('╭');
+            if started {
+                text.push_str(line.trim_end());
+                text.push('\n');
+            }
+        }
+        text
+    }
+
+    /// `path:line:col: severity[CODE] message`, wrapped at the width with an indent of two.
+    fn header(&self, finding: &Finding) -> String {
+        let at = finding.file.line_col(finding.span.start);
+        let severity = finding.severity.as_str();
+        let code = finding.rule.code;
+        let lead = format!(
+            "{}:{}:{}: {severity}[{code}]",
+            finding.file.path, at.line, at.column
+        );
+        let mut lines = wrap(&lead, &finding.message, self.options.width.max(20));
+        if self.options.color || self.options.links {
+            let location = format!("{}:{}:{}:", finding.file.path, at.line, at.column);
+            let style = match finding.severity {
+                Severity::Error => "\x1b[1;31m",
+                Severity::Warning => "\x1b[1;33m",
+                Severity::Info => "\x1b[1;36m",
+            };
+            let mut code_text = format!("[{code}]");
+            if self.options.links {
+                code_text = format!(
+                    "\x1b]8;;{}\x1b\\{code_text}\x1b]8;;\x1b\\",
+                    finding.rule.url()
+                );
+            }
+            let styled = if self.options.color {
+                format!(
+                    "\x1b[1m{location}\x1b[0m {style}{severity}\x1b[0m\x1b[1m{code_text}\x1b[0m"
+                )
+            } else {
+                format!("{location} {severity}{code_text}")
+            };
+            lines[0] = lines[0].replacen(&lead, &styled, 1);
+        }
+        let mut text = lines.join("\n");
+        text.push('\n');
+        text
+    }
+}
+
+/// `lead` then the words of `text`, greedily filled to `width` columns; continuation lines are
+/// indented by two. `lead` is never broken (a long path stays whole), and neither are words.
+fn wrap(lead: &str, text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![lead.to_string()];
+    let mut used = lead.chars().count();
+    for (i, paragraph) in text.split('\n').enumerate() {
+        if i > 0 {
+            lines.push("  ".to_string());
+            used = 2;
+        }
+        for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
+            let len = word.chars().count();
+            let last = lines.last_mut().expect("one line at least");
+            let fresh = last.trim().is_empty();
+            if !fresh && used + 1 + len > width {
+                lines.push(format!("  {word}"));
+                used = 2 + len;
+            } else {
+                if !fresh {
+                    last.push(' ');
+                    used += 1;
+                }
+                last.push_str(word);
+                used += len;
+            }
+        }
+    }
+    lines
 }
 
 impl Emitter for HumanEmitter {
@@ -83,8 +197,30 @@ impl Emitter for HumanEmitter {
         out: &mut dyn io::Write,
     ) -> io::Result<Vec<String>> {
         let handler = self.handler();
+        // (code, help) → the line where it was shown, for the current file.
+        let mut helps: Vec<(&str, &str, u32)> = Vec::new();
+        let mut file: Option<&str> = None;
         for finding in &report.findings {
-            out.write_all(render_with(&handler, finding).as_bytes())?;
+            if file != Some(finding.file.path.as_str()) {
+                file = Some(finding.file.path.as_str());
+                helps.clear();
+            }
+            let line = finding.file.line_col(finding.span.start).line;
+            let seen = finding.help.as_deref().and_then(|help| {
+                let code = finding.rule.code;
+                // Short help is cheaper to repeat than to refer to.
+                if help.lines().count() < 3 && help.len() < 160 {
+                    return None;
+                }
+                match helps.iter().find(|(c, h, _)| *c == code && *h == help) {
+                    Some((_, _, at)) => Some(*at),
+                    None => {
+                        helps.push((code, help, line));
+                        None
+                    }
+                }
+            });
+            out.write_all(self.render_with(&handler, finding, seen).as_bytes())?;
             out.write_all(b"\n")?;
         }
         for notification in &report.notifications {
@@ -97,34 +233,90 @@ impl Emitter for HumanEmitter {
         if !report.notifications.is_empty() {
             writeln!(out)?;
         }
+        let tally = Tally::of(report);
+        if tally.rules.len() > 1 {
+            out.write_all(rules_table(&tally).as_bytes())?;
+            writeln!(out)?;
+        }
+        if !tally.registries.is_empty() {
+            out.write_all(registries_table(&tally).as_bytes())?;
+            writeln!(out)?;
+        }
         writeln!(out, "{}", summary_line(report))?;
         Ok(Vec::new())
     }
 }
 
-fn render_with(handler: &GraphicalReportHandler, finding: &Finding) -> String {
-    let diagnostic = FindingDiagnostic::new(finding);
-    let mut text = String::new();
-    if handler.render_report(&mut text, &diagnostic).is_err() {
-        // miette could not read a span (cannot happen with clamped spans); never lose the finding.
-        let at = finding.file.line_col(finding.span.start);
-        text = format!(
-            "{}[{}]: {}:{}:{}: {}\n",
-            finding.severity.as_str(),
-            finding.rule.code,
-            finding.file.path,
-            at.line,
-            at.column,
-            finding.message
-        );
+/// The rules that fired, most findings first (at most [`RULES_LISTED`]).
+fn rules_table(tally: &Tally) -> String {
+    let rows: Vec<[String; 5]> = tally
+        .rules
+        .iter()
+        .take(RULES_LISTED)
+        .map(|r| {
+            [
+                r.count.to_string(),
+                r.rule.code.to_string(),
+                r.severity.as_str().to_string(),
+                r.rule.name.to_string(),
+                if r.fixable > 0 {
+                    format!("({} with a fix)", r.fixable)
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect();
+    let mut text = String::from("Findings by rule:\n");
+    text.push_str(&crate::statistics::columns(
+        &rows,
+        &[true, false, false, false, false],
+        "  ",
+    ));
+    if tally.rules.len() > RULES_LISTED {
+        text.push_str(&format!(
+            "  … and {} more {} (`--statistics` lists every rule)\n",
+            tally.rules.len() - RULES_LISTED,
+            if tally.rules.len() - RULES_LISTED == 1 {
+                "rule"
+            } else {
+                "rules"
+            }
+        ));
     }
-    // miette leaves trailing spaces (after `Advice:`, for one); drop them.
-    let mut trimmed = String::with_capacity(text.len() + 1);
-    for line in text.lines() {
-        trimmed.push_str(line.trim_end());
-        trimmed.push('\n');
+    text.push_str("`ekslint rule CODE` explains a rule.\n");
+    text
+}
+
+/// How many registries the human summary lists.
+const REGISTRIES_LISTED: usize = 8;
+
+/// Image references with a finding, by registry (PORT019 to PORT023 give one per reference).
+fn registries_table(tally: &Tally) -> String {
+    let rows: Vec<[String; 2]> = tally
+        .registries
+        .iter()
+        .take(REGISTRIES_LISTED)
+        .map(|(registry, n)| [n.to_string(), registry.to_string()])
+        .collect();
+    let mut text = String::from("Image references with a finding, by registry:\n");
+    text.push_str(&crate::statistics::columns(&rows, &[true, false], "  "));
+    let more = tally.registries.len().saturating_sub(REGISTRIES_LISTED);
+    if more > 0 {
+        let refs: usize = tally.registries[REGISTRIES_LISTED..]
+            .iter()
+            .map(|(_, n)| n)
+            .sum();
+        text.push_str(&format!(
+            "  … and {} in {more} more {}\n",
+            plural(refs, "reference", "references"),
+            if more == 1 { "registry" } else { "registries" }
+        ));
     }
-    trimmed
+    text.push_str(
+        "`registries.allowed` in .ekslint.yaml accepts a registry your nodes can pull from.\n",
+    );
+    text
 }
 
 /// The summary printed after the findings, for example
@@ -133,7 +325,7 @@ fn render_with(handler: &GraphicalReportHandler, finding: &Finding) -> String {
 ///
 /// The parenthesis lists only the counts that are not zero and is left out when all are zero;
 /// `Target: …` is left out when the report has no target; `No problems found.` replaces the counts
-/// when there are no findings.
+/// when there are no findings and every input was read.
 pub fn summary_line(report: &Report) -> String {
     let stats = &report.stats;
     let mut line = format!(
@@ -171,6 +363,13 @@ pub fn summary_line(report: &Report) -> String {
             "context files read",
         ));
     }
+    if stats.hidden_files > 0 {
+        skipped.push(plural(
+            stats.hidden_files,
+            "file in a hidden directory left out, name the directory to lint it",
+            "files in hidden directories left out, name the directory to lint them",
+        ));
+    }
     if !skipped.is_empty() {
         line.push_str(" (");
         line.push_str(&skipped.join(", "));
@@ -182,8 +381,14 @@ pub fn summary_line(report: &Report) -> String {
         line.push_str(&report.target);
         line.push('.');
     }
-    if report.findings.is_empty() {
+    if report.findings.is_empty() && report.notifications.is_empty() {
         line.push_str(" No problems found.");
+    } else if report.findings.is_empty() {
+        // Not "no problems": what could not be read was not checked.
+        line.push_str(&format!(
+            " No findings in what was read, but {} could not be read.",
+            plural(report.notifications.len(), "input", "inputs")
+        ));
     } else {
         line.push_str(&format!(
             " Found {}, {}, {}.",
@@ -263,7 +468,55 @@ impl SourceCode for FileSource {
     }
 }
 
-/// A finding as a miette diagnostic; labels in other files become related diagnostics.
+/// A [`FileSource`] whose snippets are not named: the finding's own file, already named by the
+/// header line, so its snippets start `╭─[line:col]`.
+#[derive(Clone, Debug)]
+struct Unnamed(FileSource);
+
+impl SourceCode for Unnamed {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self
+            .0
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new(
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// The source of a diagnostic's snippets.
+#[derive(Debug)]
+enum Source {
+    Named(FileSource),
+    Unnamed(Unnamed),
+}
+
+impl SourceCode for Source {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        match self {
+            Source::Named(s) => s.read_span(span, context_lines_before, context_lines_after),
+            Source::Unnamed(s) => s.read_span(span, context_lines_before, context_lines_after),
+        }
+    }
+}
+
+/// A finding as a miette diagnostic: the snippets, help and related places of the human
+/// format (its header line is written apart); labels in other files become related
+/// diagnostics.
 #[derive(Debug)]
 struct FindingDiagnostic {
     message: String,
@@ -271,7 +524,7 @@ struct FindingDiagnostic {
     severity: miette::Severity,
     url: Option<String>,
     help: Option<String>,
-    source: FileSource,
+    source: Source,
     labels: Vec<LabeledSpan>,
     related: Vec<FindingDiagnostic>,
 }
@@ -293,7 +546,7 @@ impl FindingDiagnostic {
                         severity: miette::Severity::Advice,
                         url: None,
                         help: None,
-                        source: FileSource(other.clone()),
+                        source: Source::Named(FileSource(other.clone())),
                         labels: vec![LabeledSpan::new_primary_with_span(
                             None,
                             source_span(other, label.span),
@@ -308,16 +561,18 @@ impl FindingDiagnostic {
             }
         }
         FindingDiagnostic {
-            message: finding.message.clone(),
-            code: Some(finding.rule.code),
+            // The header line has the message, code and place; miette's message line is left
+            // out of the output.
+            message: String::new(),
+            code: None,
             severity: match finding.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             },
-            url: Some(finding.rule.url()),
+            url: None,
             help: finding.help.clone(),
-            source: FileSource(file.clone()),
+            source: Source::Unnamed(Unnamed(FileSource(file.clone()))),
             labels,
             related,
         }

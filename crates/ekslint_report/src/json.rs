@@ -20,6 +20,7 @@
 //!     "non_kubernetes_documents": 2,     // documents without apiVersion and kind, skipped
 //!     "helm_templates": 1,               // unrendered Helm templates, skipped
 //!     "unreadable_files": 1,             // files that could not be read (see notifications)
+//!     "hidden_files": 0,                 // manifests in hidden directories a walk left out
 //!     "errors": 3,                       // findings by severity
 //!     "warnings": 1,
 //!     "infos": 0
@@ -31,6 +32,7 @@
 //!       "severity": "error",             // "error" | "warning" | "info" (after configuration)
 //!       "message": "…",                  // one or more sentences
 //!       "path": "k8s/ingress.yaml",      // as given on the command line (relative or absolute)
+//!       "namespace": "shop",             // metadata.namespace of the object it is in, or null
 //!       "start": Position,               // where the offending key or value starts
 //!       "end": Position,                 // where it ends (exclusive); equal to start when empty
 //!       "label": "no longer served",     // text under the span, or null
@@ -113,6 +115,7 @@ struct Summary {
     non_kubernetes_documents: usize,
     helm_templates: usize,
     unreadable_files: usize,
+    hidden_files: usize,
     errors: usize,
     warnings: usize,
     infos: usize,
@@ -145,6 +148,7 @@ struct JsonFinding<'a> {
     severity: &'static str,
     message: &'a str,
     path: &'a str,
+    namespace: Option<&'a str>,
     start: Position,
     end: Position,
     label: Option<&'a str>,
@@ -199,6 +203,7 @@ impl<'a> JsonReport<'a> {
                 non_kubernetes_documents: stats.non_kubernetes_documents,
                 helm_templates: stats.helm_templates,
                 unreadable_files: stats.unreadable_files,
+                hidden_files: stats.hidden_files,
                 errors: report.count(Severity::Error),
                 warnings: report.count(Severity::Warning),
                 infos: report.count(Severity::Info),
@@ -225,6 +230,7 @@ impl<'a> JsonFinding<'a> {
             severity: finding.severity.as_str(),
             message: &finding.message,
             path: &file.path,
+            namespace: finding.namespace.as_deref(),
             start: Position::of(file, finding.span.start),
             end: Position::of(file, finding.span.end),
             label: finding.label.as_deref(),
@@ -248,6 +254,7 @@ impl<'a> JsonFinding<'a> {
                 applicability: match fix.applicability {
                     Applicability::Safe => "safe",
                     Applicability::Unsafe => "unsafe",
+                    Applicability::DisplayOnly => "display-only",
                 },
                 edits: fix
                     .edits

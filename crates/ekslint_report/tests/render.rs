@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use ekslint_manifest::{SourceFile, Span, parse_str};
 use ekslint_report::{
-    Emitter, Format, GithubEmitter, HumanEmitter, HumanOptions, JsonEmitter, SARIF_MAX_RESULTS,
-    SarifEmitter, SarifOptions, TOOL_VERSION, render, summary_line,
+    ConciseEmitter, Emitter, Format, GithubEmitter, GitlabEmitter, GitlabOptions, HtmlEmitter,
+    HumanEmitter, HumanOptions, JsonEmitter, JunitEmitter, MarkdownEmitter, SARIF_MAX_RESULTS,
+    SarifEmitter, SarifOptions, StatisticsEmitter, TOOL_VERSION, render, summary_line,
 };
 use ekslint_rules::{
     Applicability, Edit, Family, Finding, Fix, FixAvailability, Label, Notification, Report,
@@ -23,6 +24,10 @@ static API_REMOVED: RuleInfo = RuleInfo {
     summary: "The apiVersion and kind are no longer served by the target Kubernetes version",
     docs: " ## What it does\n Reports an `apiVersion` and `kind` that the target Kubernetes version\n no longer serves.\n\n ## Why is this bad?\n The API server rejects the manifest.\n",
     security_severity: None,
+    judges_placeholders: false,
+    fix_safety: ekslint_rules::FixSafety::Safe,
+    source: "crates/ekslint_rules/src/rules/test.rs",
+    type_name: "Test",
 };
 
 static DUPLICATE_OBJECT: RuleInfo = RuleInfo {
@@ -34,6 +39,10 @@ static DUPLICATE_OBJECT: RuleInfo = RuleInfo {
     summary: "The same object is defined more than once",
     docs: " ## What it does\n Reports an object defined twice; the last one applied wins.\n",
     security_severity: Some("5.0"),
+    judges_placeholders: false,
+    fix_safety: ekslint_rules::FixSafety::Safe,
+    source: "crates/ekslint_rules/src/rules/test.rs",
+    type_name: "Test",
 };
 
 static UNUSED_SUPPRESSION: RuleInfo = RuleInfo {
@@ -45,6 +54,10 @@ static UNUSED_SUPPRESSION: RuleInfo = RuleInfo {
     summary: "A suppression comment that suppresses nothing",
     docs: " Reports suppressions that match no finding.\n",
     security_severity: None,
+    judges_placeholders: false,
+    fix_safety: ekslint_rules::FixSafety::Safe,
+    source: "crates/ekslint_rules/src/rules/test.rs",
+    type_name: "Test",
 };
 
 /// Every rule that can fire, deliberately not in code order.
@@ -98,6 +111,8 @@ fn finding(rule: &'static RuleInfo, file: &Arc<SourceFile>, span: Span, message:
         labels: Vec::new(),
         help: None,
         fix: None,
+        namespace: None,
+        registry: None,
     }
 }
 
@@ -174,6 +189,9 @@ fn sample_report() -> Report {
     );
     missing.label("add `pathType: Prefix` here");
 
+    for f in [&mut removed, &mut duplicate, &mut unused] {
+        f.namespace = Some("shop".into());
+    }
     let mut findings = vec![missing, unused, duplicate, removed];
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 
@@ -197,6 +215,7 @@ fn sample_report() -> Report {
             helm_templates: 0,
             unreadable_files: 2,
             context_files: 0,
+            hidden_files: 0,
         },
         target: "1.36".to_string(),
     }
@@ -207,6 +226,13 @@ fn sarif_options() -> SarifOptions {
         root: PathBuf::from("/repo"),
         current_dir: PathBuf::from("/repo"),
         category: "ekslint".to_string(),
+    }
+}
+
+fn gitlab_options() -> GitlabOptions {
+    GitlabOptions {
+        root: PathBuf::from("/repo"),
+        current_dir: PathBuf::from("/repo"),
     }
 }
 
@@ -497,6 +523,7 @@ fn summary_wording() {
         helm_templates: 1,
         unreadable_files: 1,
         context_files: 0,
+        hidden_files: 0,
     };
     assert_eq!(
         summary_line(&report),
@@ -536,7 +563,7 @@ fn format_names_round_trip() {
     let error = "xml".parse::<Format>().unwrap_err();
     assert_eq!(
         error.to_string(),
-        "unknown output format `xml` (expected one of: human, json, sarif, github)"
+        "unknown output format `xml` (expected one of: human, concise, json, sarif, github, junit, gitlab, markdown, html)"
     );
 }
 
@@ -546,6 +573,7 @@ fn render_dispatches_on_format() {
     let options = ekslint_report::RenderOptions {
         human: HumanOptions::default(),
         sarif: sarif_options(),
+        gitlab: gitlab_options(),
     };
     for format in Format::ALL {
         let mut out = Vec::new();
@@ -555,6 +583,11 @@ fn render_dispatches_on_format() {
             Format::Json => emit(&JsonEmitter, &report).0,
             Format::Sarif => emit(&SarifEmitter::new(sarif_options()), &report).0,
             Format::Github => emit(&GithubEmitter, &report).0,
+            Format::Concise => emit(&ConciseEmitter, &report).0,
+            Format::Junit => emit(&JunitEmitter, &report).0,
+            Format::Gitlab => emit(&GitlabEmitter::new(gitlab_options()), &report).0,
+            Format::Markdown => emit(&MarkdownEmitter, &report).0,
+            Format::Html => emit(&HtmlEmitter, &report).0,
         };
         assert_eq!(String::from_utf8(out).unwrap(), direct, "{format}");
     }
@@ -598,4 +631,262 @@ fn sarif_uris_resolve_symbolic_links() {
     assert_eq!(artifact["uri"], "k8s/a.yaml");
     assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
     std::fs::remove_dir_all(&base).unwrap();
+}
+
+#[test]
+fn concise_output() {
+    let (text, warnings) = emit(&ConciseEmitter, &sample_report());
+    assert!(warnings.is_empty());
+    // One line per finding, then the notifications and the summary.
+    assert_eq!(text.lines().count(), 4 + 2 + 1);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn junit_output() {
+    let (text, warnings) = emit(&JunitEmitter, &sample_report());
+    assert!(warnings.is_empty());
+    let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    assert_eq!(root.attribute("failures"), Some("4"));
+    assert_eq!(root.attribute("errors"), Some("2"));
+    let suites: Vec<_> = root
+        .children()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .map(|n| n.attribute("name").unwrap())
+        .collect();
+    assert_eq!(
+        suites,
+        ["k8s/ingress.yaml", "k8s/legacy app.yaml", "ekslint"]
+    );
+    let failures: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .collect();
+    assert_eq!(failures.len(), 4);
+    // The message attribute round-trips the finding's message exactly.
+    assert!(failures.iter().any(|f| f.attribute("message")
+        == Some(
+            "`ignore[API002]` suppresses nothing: no API002 finding on this line (100% unused)"
+        )));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn junit_without_findings_is_one_passing_test() {
+    let report = Report {
+        target: "1.36".to_string(),
+        ..Report::default()
+    };
+    let (text, _) = emit(&JunitEmitter, &report);
+    let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+    assert_eq!(doc.root_element().attribute("tests"), Some("1"));
+    assert_eq!(doc.root_element().attribute("failures"), Some("0"));
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| n.has_tag_name("testcase"))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn gitlab_output() {
+    let (text, warnings) = emit(&GitlabEmitter::new(gitlab_options()), &sample_report());
+    assert!(warnings.is_empty());
+    let issues: Vec<Value> = serde_json::from_str(&text).expect("a JSON array");
+    assert_eq!(issues.len(), 4);
+    let mut fingerprints: Vec<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    fingerprints.sort();
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), 4, "unique fingerprints");
+    insta::assert_snapshot!(text);
+}
+
+/// Fingerprints survive edits that move a finding, and stay unique for findings that agree in
+/// rule, path and message.
+#[test]
+fn gitlab_fingerprints_are_stable_and_unique() {
+    let (ingress, _) = files();
+    let fingerprints = |spans: &[Span]| -> Vec<String> {
+        let mut report = Report::default();
+        for span in spans {
+            report
+                .findings
+                .push(finding(&API_REMOVED, &ingress, *span, "same message"));
+        }
+        let (text, _) = emit(&GitlabEmitter::new(gitlab_options()), &report);
+        let issues: Vec<Value> = serde_json::from_str(&text).unwrap();
+        issues
+            .iter()
+            .map(|i| i["fingerprint"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let before = fingerprints(&[Span::new(0, 5), Span::new(40, 45)]);
+    let moved = fingerprints(&[Span::new(20, 25), Span::new(60, 65)]);
+    assert_eq!(before, moved);
+    assert_ne!(before[0], before[1]);
+    assert_eq!(before[0].len(), 32);
+}
+
+#[test]
+fn markdown_output() {
+    let (text, warnings) = emit(&MarkdownEmitter, &sample_report());
+    assert!(warnings.is_empty());
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn markdown_without_findings() {
+    let report = Report {
+        target: "1.36".to_string(),
+        stats: Stats {
+            files: 3,
+            documents: 4,
+            objects: 4,
+            ..Stats::default()
+        },
+        ..Report::default()
+    };
+    let (text, _) = emit(&MarkdownEmitter, &report);
+    assert_eq!(
+        text,
+        "## ekslint: migration readiness for Kubernetes 1.36\n\n**No findings** in 3 files checked (4 documents, 4 objects).\n"
+    );
+}
+
+#[test]
+fn html_output() {
+    let (text, warnings) = emit(&HtmlEmitter, &sample_report());
+    assert!(warnings.is_empty());
+    // Self-contained: nothing is loaded from elsewhere.
+    for outside in ["<link", "src=\"http", "@import", "url("] {
+        assert!(!text.contains(outside), "{outside}");
+    }
+    assert_eq!(text.matches("<tr data-code=").count(), 4);
+    assert_eq!(text.matches("<svg ").count(), 2);
+    version_redacted().bind(|| {
+        let mut settings = insta::Settings::clone_current();
+        settings.add_filter(
+            &format!("ekslint {}", regex_escape(TOOL_VERSION)),
+            "ekslint [version]",
+        );
+        settings.bind(|| insta::assert_snapshot!(text));
+    });
+}
+
+#[test]
+fn html_escapes_text_from_manifests() {
+    let hostile = "<img src=x onerror=alert(1)>\"'&";
+    let file = Arc::new(SourceFile::new(hostile, "a: 1\n"));
+    let mut f = finding(&API_REMOVED, &file, Span::new(0, 1), hostile);
+    f.namespace = Some(hostile.into());
+    f.help = Some(hostile.to_string());
+    let report = Report {
+        findings: vec![f],
+        ..Report::default()
+    };
+    for emitter in [&HtmlEmitter as &dyn Emitter, &JunitEmitter] {
+        let (text, _) = emit(emitter, &report);
+        assert!(!text.contains("<img"), "{text}");
+    }
+    // Markdown has no escape inside code spans, but nothing in a code span is markup.
+    let (text, _) = emit(&MarkdownEmitter, &report);
+    assert!(text.contains("<img"));
+    for (at, _) in text.match_indices("<img") {
+        assert!(text[..at].ends_with('`'), "outside a code span: {text}");
+    }
+}
+
+#[test]
+fn statistics_output() {
+    let report = sample_report();
+    let (text, _) = emit(&StatisticsEmitter { json: false }, &report);
+    insta::assert_snapshot!(text);
+    let (json, _) = emit(&StatisticsEmitter { json: true }, &report);
+    let rows: Vec<Value> = serde_json::from_str(&json).unwrap();
+    let counts: Vec<(&str, u64, u64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["code"].as_str().unwrap(),
+                r["count"].as_u64().unwrap(),
+                r["fixable"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        [("API001", 2, 1), ("SUP001", 1, 1), ("YAML010", 1, 0)]
+    );
+}
+
+#[test]
+fn github_warns_when_annotations_pass_what_github_shows() {
+    let (ingress, _) = files();
+    let mut report = Report::default();
+    for (rule, n) in [
+        (&API_REMOVED, 12),
+        (&DUPLICATE_OBJECT, 10),
+        (&UNUSED_SUPPRESSION, 13),
+    ] {
+        for i in 0..n {
+            report
+                .findings
+                .push(finding(rule, &ingress, Span::new(i, i + 1), "m"));
+        }
+    }
+    let (text, warnings) = emit(&GithubEmitter, &report);
+    assert_eq!(text.lines().count(), 35, "every annotation is written");
+    assert_eq!(
+        warnings,
+        [
+            "GitHub shows at most 10 annotations of each type per step: 5 of 35 will not be shown; \
+          `--format markdown >> \"$GITHUB_STEP_SUMMARY\"` lists every finding's rule and file"
+        ]
+    );
+}
+
+#[test]
+fn human_summary_counts_image_findings_by_registry() {
+    let (ingress, _) = files();
+    let image = |registry: &str| {
+        let mut f = finding(&DUPLICATE_OBJECT, &ingress, Span::new(0, 10), "m");
+        f.registry(registry);
+        f
+    };
+    let mut report = Report::default();
+    report.findings.extend((0..3).map(|_| image("Docker Hub")));
+    report.findings.push(image("gcr.io"));
+    report.findings.extend((0..3).map(|_| image("quay.io")));
+    // Ten more registries with one reference each: only the first eight rows are listed.
+    let hosts: Vec<String> = (0..10).map(|i| format!("r{i}.example.com")).collect();
+    report.findings.extend(hosts.iter().map(|h| image(h)));
+    let text = human(&report);
+    let table = text
+        .split("Image references with a finding, by registry:\n")
+        .nth(1)
+        .expect("a registries table");
+    let rows: Vec<&str> = table.lines().take(10).collect();
+    assert_eq!(
+        rows,
+        [
+            "  3  Docker Hub",
+            "  3  quay.io",
+            "  1  gcr.io",
+            "  1  r0.example.com",
+            "  1  r1.example.com",
+            "  1  r2.example.com",
+            "  1  r3.example.com",
+            "  1  r4.example.com",
+            "  … and 5 references in 5 more registries",
+            "`registries.allowed` in .ekslint.yaml accepts a registry your nodes can pull from.",
+        ]
+    );
+    // Without image findings there is no table.
+    assert!(!human(&sample_report()).contains("by registry"));
 }

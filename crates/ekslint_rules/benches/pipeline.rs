@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use ekslint_manifest::{Format, Limits, ParsedFile, SourceFile};
-use ekslint_rules::index::SetIndex;
+use ekslint_rules::rules::SetIndex;
 use ekslint_rules::{KubeVersion, Settings};
 
 const BUNDLE: &str = r#"apiVersion: v1

@@ -51,6 +51,9 @@ pub struct Config {
     pub target_version: Option<Spanned<String>>,
     pub select: Option<Vec<Spanned<String>>>,
     pub ignore: Vec<Spanned<String>>,
+    /// Rules whose fixes `--fix` may apply (`fixable`, default all) and may not (`unfixable`).
+    pub fixable: Option<Vec<Spanned<String>>>,
+    pub unfixable: Vec<Spanned<String>>,
     pub severity: Vec<(Spanned<String>, Severity)>,
     pub per_file_ignores: Vec<(Spanned<String>, Vec<Spanned<String>>)>,
     pub fail_on: Option<Severity>,
@@ -58,6 +61,134 @@ pub struct Config {
     pub aws: AwsTarget,
     /// Resource limits (`limits:`), already validated.
     pub limits: Option<ekslint_manifest::Limits>,
+    /// ServiceAccounts that another tool creates (eksctl, Terraform, a platform team's
+    /// repository): `name` or `namespace/name`, either part `*` (`external-service-accounts`).
+    pub external_service_accounts: Vec<Spanned<String>>,
+    /// The release each add-on runs on the destination cluster (`addons: {cert-manager: "1.5"}`).
+    pub addons: Vec<(String, crate::version::KubeVersion)>,
+    /// The destination cluster's Fargate profiles (`fargate-profiles:`): which pods run on
+    /// Fargate. Without them, only a pod's own `eks.amazonaws.com/compute-type: fargate` node
+    /// selector says so.
+    pub fargate_profiles: Vec<FargateProfile>,
+    /// The registries the new cluster's nodes can pull from (`registries:`).
+    pub registries: Registries,
+}
+
+/// The registries the new cluster's nodes can pull from, and whether they reach the internet:
+/// `registries:` in the config. Read by the image rules of the PORT family.
+#[derive(Clone, Debug, Default)]
+pub struct Registries {
+    /// Registry hosts (`registry.example.com`, `registry.example.com:5000`), host wildcards
+    /// (`*.example.com`) or repository prefixes (`docker.io/library`, `gcr.io/distroless`)
+    /// that the nodes can pull from: images under them are never reported (`allowed`).
+    pub allowed: Vec<String>,
+    /// The nodes have no route to the internet: every registry but Amazon ECR and `allowed`
+    /// is unreachable (`private-cluster`).
+    pub private_cluster: bool,
+}
+
+impl Registries {
+    /// Is the image `host/path` (path without tag or digest, Docker Hub's official images
+    /// under `library/`) in an allowed registry or repository?
+    pub fn allows(&self, host: &str, path: &str) -> bool {
+        let bare_host = host.split(':').next().unwrap_or(host);
+        self.allowed.iter().any(|a| {
+            if let Some(suffix) = a.strip_prefix('*') {
+                return bare_host.ends_with(suffix) && bare_host.len() > suffix.len();
+            }
+            match a.split_once('/') {
+                Some((h, prefix)) => {
+                    (h == host || h == bare_host)
+                        && (path == prefix
+                            || path
+                                .strip_prefix(prefix)
+                                .is_some_and(|rest| rest.starts_with('/')))
+                }
+                None => a == host || a == bare_host,
+            }
+        })
+    }
+}
+
+const REGISTRIES_KEYS: &[&str] = &["allowed", "private-cluster"];
+
+/// A Fargate profile of the destination cluster: its name and up to five selectors. A pod runs on
+/// Fargate when any selector of any profile selects it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FargateProfile {
+    /// The profile's name (`profile-<n>` when the config gives none), for messages.
+    pub name: String,
+    pub selectors: Vec<FargateSelector>,
+}
+
+/// One selector of a Fargate profile: a namespace and optional labels, each of which may hold the
+/// `*` (any run of characters) and `?` (exactly one character) wildcards EKS allows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FargateSelector {
+    pub namespace: String,
+    /// Label key and value patterns; a pod must have a label matching each.
+    pub labels: Vec<(String, String)>,
+}
+
+impl FargateSelector {
+    /// Does this selector select a pod in `namespace` with `labels`?
+    pub fn matches<'a>(
+        &self,
+        namespace: &str,
+        labels: impl IntoIterator<Item = (&'a str, &'a str)> + Clone,
+    ) -> bool {
+        // An empty namespace is set at deploy time: only a selector of every namespace (`*`)
+        // certainly selects it.
+        (if namespace.is_empty() {
+            self.namespace.chars().all(|c| c == '*')
+        } else {
+            wildcard_match(&self.namespace, namespace)
+        }) && self.labels.iter().all(|(k, v)| {
+            labels
+                .clone()
+                .into_iter()
+                .any(|(pk, pv)| wildcard_match(k, pk) && wildcard_match(v, pv))
+        })
+    }
+}
+
+impl FargateProfile {
+    /// The first selector of this profile that selects the pod, if any.
+    pub fn selecting<'a>(
+        &self,
+        namespace: &str,
+        labels: impl IntoIterator<Item = (&'a str, &'a str)> + Clone,
+    ) -> Option<&FargateSelector> {
+        self.selectors
+            .iter()
+            .find(|s| s.matches(namespace, labels.clone()))
+    }
+}
+
+/// EKS's Fargate profile wildcards: `*` matches any run of characters (none included), `?`
+/// exactly one; everything else matches itself.
+pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    // Greedy match with backtracking to the last `*`: linear in practice, no recursion.
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
 }
 
 /// The AWS account(s), partition and region the manifests are moving to: `aws:` in the config.
@@ -66,28 +197,17 @@ pub struct Config {
 pub struct AwsTarget {
     /// 12-digit account IDs whose roles the manifests may use (`account-ids`).
     pub account_ids: Vec<String>,
-    /// `aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`, `aws-iso-e`, `aws-iso-f` (`partition`).
+    /// One of the partitions in `rules/aws/partitions.yaml` (`partition`).
     pub partition: Option<String>,
     /// The region of the new cluster (`region`).
     pub region: Option<String>,
 }
 
-/// The AWS partitions an ARN can name.
-pub const PARTITIONS: &[&str] = &[
-    "aws",
-    "aws-cn",
-    "aws-us-gov",
-    "aws-iso",
-    "aws-iso-b",
-    "aws-iso-e",
-    "aws-iso-f",
-    "aws-eusc",
-];
-
 const AWS_KEYS: &[&str] = &["account-ids", "partition", "region"];
 
 const KEYS: &[&str] = &[
     "aws",
+    "fargate-profiles",
     "limits",
     "target-version",
     "select",
@@ -95,6 +215,10 @@ const KEYS: &[&str] = &[
     "severity",
     "per-file-ignores",
     "fail-on",
+    "external-service-accounts",
+    "addons",
+    "fixable",
+    "unfixable",
 ];
 
 /// `.ekslint.yaml` in `start` or the nearest parent directory.
@@ -167,11 +291,79 @@ pub fn parse(path: &str, text: &str, dir: PathBuf) -> Result<Config, ConfigError
             }
             "select" => config.select = Some(string_list(tree, v, &src, "select")?),
             "ignore" => config.ignore = string_list(tree, v, &src, "ignore")?,
+            "fixable" => config.fixable = Some(string_list(tree, v, &src, "fixable")?),
+            "unfixable" => config.unfixable = string_list(tree, v, &src, "unfixable")?,
             "fail-on" => {
                 let s = scalar_string(tree, v, &src, "fail-on")?;
                 config.fail_on = Some(parse_severity(&s, &src)?);
             }
             "aws" => config.aws = parse_aws(tree, v, &src)?,
+            "registries" => config.registries = parse_registries(tree, v, &src)?,
+            "addons" => {
+                let Some(map) = tree.entries(v) else {
+                    return Err(ConfigError::at(
+                        &src,
+                        tree.span(v),
+                        "`addons` must map add-on names to their release (`cert-manager: \"1.5\"`)",
+                    ));
+                };
+                for ae in map {
+                    let name = scalar_string(tree, ae.key, &src, "addons")?;
+                    if crate::rules::api::support::addons::addon(&name.value).is_none() {
+                        let known: Vec<&str> = crate::rules::api::support::addons::ADDONS
+                            .addons
+                            .iter()
+                            .map(|a| a.name.as_str())
+                            .collect();
+                        let mut err = ConfigError::at(
+                            &src,
+                            name.span,
+                            format!(
+                                "`{}` is not an add-on ekslint knows the APIs of",
+                                name.value
+                            ),
+                        );
+                        err = match crate::support::suggest::closest(
+                            &name.value,
+                            known.iter().copied(),
+                        ) {
+                            Some(n) => err.help(format!("did you mean `{n}`?")),
+                            None => err.help(format!("known add-ons: {}", known.join(", "))),
+                        };
+                        return Err(err);
+                    }
+                    let release = scalar_string(tree, ae.value, &src, "addons")?;
+                    let Some(v) = crate::version::KubeVersion::parse(&release.value) else {
+                        return Err(ConfigError::at(
+                            &src,
+                            release.span,
+                            format!("`{}` is not a release like 1.5 or v6.2.1", release.value),
+                        ));
+                    };
+                    config.addons.push((name.value, v));
+                }
+            }
+            "external-service-accounts" => {
+                let list = string_list(tree, v, &src, "external-service-accounts")?;
+                for s in &list {
+                    let ok = match s.value.split_once('/') {
+                        Some((ns, name)) => {
+                            !ns.is_empty() && !name.is_empty() && !name.contains('/')
+                        }
+                        None => !s.value.is_empty(),
+                    };
+                    if !ok {
+                        return Err(ConfigError::at(
+                            &src,
+                            s.span,
+                            format!("`{}` is not a ServiceAccount", s.value),
+                        )
+                        .help("write `name` (any namespace) or `namespace/name`; either part may be `*`"));
+                    }
+                }
+                config.external_service_accounts = list;
+            }
+            "fargate-profiles" => config.fargate_profiles = parse_fargate(tree, v, &src)?,
             "limits" => {
                 let Some(map) = tree.entries(v) else {
                     return Err(ConfigError::at(
@@ -235,16 +427,10 @@ pub fn parse(path: &str, text: &str, dir: PathBuf) -> Result<Config, ConfigError
                 }
             }
             _ => {
-                let near = KEYS
-                    .iter()
-                    .min_by_key(|k| crate::selector::edit_distance(key, k))
-                    .copied();
                 let mut err = ConfigError::at(&src, kspan, format!("unknown setting `{key}`"));
-                err = match near {
-                    Some(n) if crate::selector::edit_distance(key, n) <= 3 => {
-                        err.help(format!("did you mean `{n}`?"))
-                    }
-                    _ => err.help(format!("known settings: {}", KEYS.join(", "))),
+                err = match crate::support::suggest::closest(key, KEYS.iter().copied()) {
+                    Some(n) => err.help(format!("did you mean `{n}`?")),
+                    None => err.help(format!("known settings: {}", KEYS.join(", "))),
                 };
                 return Err(err);
             }
@@ -256,6 +442,8 @@ pub fn parse(path: &str, text: &str, dir: PathBuf) -> Result<Config, ConfigError
         .iter()
         .flatten()
         .chain(&config.ignore)
+        .chain(config.fixable.iter().flatten())
+        .chain(&config.unfixable)
         .chain(config.severity.iter().map(|(c, _)| c))
         .chain(config.per_file_ignores.iter().flat_map(|(_, c)| c));
     for s in selectors {
@@ -296,13 +484,18 @@ fn parse_aws(tree: &Tree, node: NodeId, src: &Arc<SourceFile>) -> Result<AwsTarg
             }
             "partition" => {
                 let p = scalar_string(tree, e.value, src, "aws.partition")?;
-                if !PARTITIONS.contains(&p.value.as_str()) {
+                if !crate::support::aws::is_partition(&p.value) {
                     return Err(ConfigError::at(
                         src,
                         p.span,
                         format!("`{}` is not an AWS partition", p.value),
                     )
-                    .help(format!("use one of {}", PARTITIONS.join(", "))));
+                    .help(format!(
+                        "use one of {}",
+                        crate::support::aws::partition_ids()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
                 }
                 aws.partition = Some(p.value);
             }
@@ -337,6 +530,188 @@ fn parse_aws(tree: &Tree, node: NodeId, src: &Arc<SourceFile>) -> Result<AwsTarg
         }
     }
     Ok(aws)
+}
+
+/// Fargate allows five selectors per profile (`fargate-profile.adoc`).
+const MAX_FARGATE_SELECTORS: usize = 5;
+
+const FARGATE_PROFILE_KEYS: &[&str] = &["name", "selectors", "namespace", "labels"];
+
+/// `fargate-profiles:` a list of profiles, each `{name, selectors: [{namespace, labels}]}`, or
+/// `{name, namespace, labels}` for a profile with one selector.
+fn parse_fargate(
+    tree: &Tree,
+    node: NodeId,
+    src: &Arc<SourceFile>,
+) -> Result<Vec<FargateProfile>, ConfigError> {
+    if tree.is_null(node) {
+        return Ok(Vec::new());
+    }
+    let Some(items) = tree.items(node) else {
+        return Err(ConfigError::at(
+            src,
+            tree.span(node),
+            "`fargate-profiles` must be a list of profiles",
+        )
+        .help("fargate-profiles:\n  - name: batch\n    selectors:\n      - namespace: batch-*"));
+    };
+    let mut out = Vec::new();
+    for (i, &p) in items.iter().enumerate() {
+        let Some(entries) = tree.entries(p) else {
+            return Err(ConfigError::at(
+                src,
+                tree.span(p),
+                "a Fargate profile must be a map with `name` and `selectors`",
+            ));
+        };
+        let mut profile = FargateProfile {
+            name: format!("profile-{}", i + 1),
+            selectors: Vec::new(),
+        };
+        let mut inline: Option<NodeId> = None;
+        for e in entries {
+            let key = tree.scalar_text(e.key).unwrap_or("");
+            match key {
+                "name" => profile.name = scalar_string(tree, e.value, src, "name")?.value,
+                "selectors" => {
+                    let Some(sels) = tree.items(e.value) else {
+                        return Err(ConfigError::at(
+                            src,
+                            tree.span(e.value),
+                            "`selectors` must be a list of `{namespace, labels}` maps",
+                        ));
+                    };
+                    if sels.is_empty() {
+                        return Err(ConfigError::at(
+                            src,
+                            tree.span(e.value),
+                            "a Fargate profile needs at least one selector",
+                        ));
+                    }
+                    if sels.len() > MAX_FARGATE_SELECTORS {
+                        return Err(ConfigError::at(
+                            src,
+                            tree.span(sels[MAX_FARGATE_SELECTORS]),
+                            format!(
+                                "a Fargate profile has at most {MAX_FARGATE_SELECTORS} selectors"
+                            ),
+                        )
+                        .help("split the selectors over several profiles"));
+                    }
+                    for &s in sels {
+                        profile
+                            .selectors
+                            .push(parse_fargate_selector(tree, s, src)?);
+                    }
+                }
+                "namespace" | "labels" => inline = Some(p),
+                _ => {
+                    let err = ConfigError::at(
+                        src,
+                        tree.span(e.key),
+                        format!("unknown setting `{key}` in a Fargate profile"),
+                    );
+                    return Err(
+                        match crate::support::suggest::closest(
+                            key,
+                            FARGATE_PROFILE_KEYS.iter().copied(),
+                        ) {
+                            Some(n) => err.help(format!("did you mean `{n}`?")),
+                            None => err.help("a profile has `name` and `selectors`"),
+                        },
+                    );
+                }
+            }
+        }
+        match inline {
+            Some(_) if !profile.selectors.is_empty() => {
+                return Err(ConfigError::at(
+                    src,
+                    tree.span(p),
+                    "a Fargate profile has either `selectors` or one `namespace` (with `labels`), not both",
+                ));
+            }
+            Some(p) => profile
+                .selectors
+                .push(parse_fargate_selector(tree, p, src)?),
+            None if profile.selectors.is_empty() => {
+                return Err(ConfigError::at(
+                    src,
+                    tree.span(p),
+                    "a Fargate profile needs `selectors` (each with a `namespace`)",
+                ));
+            }
+            None => {}
+        }
+        out.push(profile);
+    }
+    Ok(out)
+}
+
+fn parse_fargate_selector(
+    tree: &Tree,
+    node: NodeId,
+    src: &Arc<SourceFile>,
+) -> Result<FargateSelector, ConfigError> {
+    let Some(entries) = tree.entries(node) else {
+        return Err(ConfigError::at(
+            src,
+            tree.span(node),
+            "a Fargate selector must be a map with `namespace` and optional `labels`",
+        ));
+    };
+    let mut namespace = None;
+    let mut labels = Vec::new();
+    for e in entries {
+        match tree.scalar_text(e.key).unwrap_or("") {
+            "namespace" => namespace = Some(scalar_string(tree, e.value, src, "namespace")?),
+            "labels" => {
+                if tree.is_null(e.value) {
+                    continue;
+                }
+                let Some(map) = tree.entries(e.value) else {
+                    return Err(ConfigError::at(
+                        src,
+                        tree.span(e.value),
+                        "`labels` must map label keys to values",
+                    ));
+                };
+                for le in map {
+                    let k = scalar_string(tree, le.key, src, "labels")?;
+                    let v = scalar_string(tree, le.value, src, "labels")?;
+                    labels.push((k.value, v.value));
+                }
+            }
+            // `name` and `selectors` belong to the profile of a one-selector shorthand.
+            "name" | "selectors" => {}
+            other => {
+                return Err(ConfigError::at(
+                    src,
+                    tree.span(e.key),
+                    format!("unknown setting `{other}` in a Fargate selector"),
+                )
+                .help("a selector has `namespace` and optional `labels`"));
+            }
+        }
+    }
+    let Some(namespace) = namespace else {
+        return Err(ConfigError::at(
+            src,
+            tree.span(node),
+            "a Fargate selector must name a `namespace` (wildcards `*` and `?` allowed)",
+        ));
+    };
+    if namespace.value.is_empty() {
+        return Err(ConfigError::at(
+            src,
+            namespace.span,
+            "a Fargate selector's namespace cannot be empty",
+        ));
+    }
+    Ok(FargateSelector {
+        namespace: namespace.value,
+        labels,
+    })
 }
 
 fn check_selector(s: &Spanned<String>, src: &Arc<SourceFile>) -> Result<(), ConfigError> {
@@ -399,6 +774,97 @@ fn string_list(
     }
 }
 
+fn parse_registries(
+    tree: &Tree,
+    node: NodeId,
+    src: &Arc<SourceFile>,
+) -> Result<Registries, ConfigError> {
+    let mut out = Registries::default();
+    if tree.is_null(node) {
+        return Ok(out);
+    }
+    let Some(entries) = tree.entries(node) else {
+        return Err(ConfigError::at(
+            src,
+            tree.span(node),
+            "`registries` must be a map with allowed and private-cluster",
+        ));
+    };
+    for e in entries {
+        let key = tree.scalar_text(e.key).unwrap_or("");
+        match key {
+            "allowed" => {
+                for r in string_list(tree, e.value, src, "registries.allowed")? {
+                    check_registry(&r, src)?;
+                    out.allowed.push(r.value);
+                }
+            }
+            "private-cluster" => {
+                out.private_cluster = match tree.scalar(e.value).map(|s| s.resolved()) {
+                    Some(ekslint_manifest::yaml11::Resolved::Bool(b)) => b,
+                    _ => {
+                        return Err(ConfigError::at(
+                            src,
+                            tree.span(e.value),
+                            "`registries.private-cluster` is true or false",
+                        )
+                        .help("true when the cluster's nodes have no route to the internet"));
+                    }
+                };
+            }
+            _ => {
+                let err = ConfigError::at(
+                    src,
+                    tree.span(e.key),
+                    format!("unknown setting `registries.{key}`"),
+                );
+                return Err(
+                    match crate::support::suggest::closest(key, REGISTRIES_KEYS.iter().copied()) {
+                        Some(n) => err.help(format!("did you mean `{n}`?")),
+                        None => err.help(format!(
+                            "known settings under `registries`: {}",
+                            REGISTRIES_KEYS.join(", ")
+                        )),
+                    },
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A registry host, `*.` host wildcard or `host/repository` prefix, without a scheme, tag or
+/// digest.
+fn check_registry(r: &Spanned<String>, src: &Arc<SourceFile>) -> Result<(), ConfigError> {
+    let v = r.value.as_str();
+    let problem = if v.is_empty() {
+        Some("an empty registry")
+    } else if v.contains("://") {
+        Some("a URL: write the registry host without a scheme")
+    } else if v.chars().any(char::is_whitespace) {
+        Some("not a registry: it has a space")
+    } else if v.contains('@')
+        || v.rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains(':') && v.contains('/'))
+    {
+        Some("an image: write the registry host or repository prefix without a tag or digest")
+    } else if v.ends_with('/') {
+        Some("a prefix with a trailing `/`")
+    } else if v.contains('*') && !(v.starts_with("*.") && !v[1..].contains('*') && !v.contains('/'))
+    {
+        Some("a wildcard in the wrong place: only a leading `*.` is allowed (`*.example.com`)")
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(()),
+        Some(p) => Err(ConfigError::at(src, r.span, format!("`{v}` is {p}")).help(
+            "list registry hosts (`registry.example.com`), host wildcards (`*.example.com`) or repository prefixes (`gcr.io/distroless`)",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -449,6 +915,86 @@ mod tests {
     }
 
     #[test]
+    fn fargate_profiles() {
+        let text = "fargate-profiles:\n  - name: batch\n    selectors:\n      - namespace: batch-*\n        labels: {tier: 'work?r'}\n      - namespace: jobs\n  - namespace: kube-system\n    labels:\n      k8s-app: kube-dns\n";
+        let c = parse("c.yaml", text, PathBuf::new()).unwrap();
+        assert_eq!(c.fargate_profiles.len(), 2);
+        let batch = &c.fargate_profiles[0];
+        assert_eq!(batch.name, "batch");
+        assert_eq!(batch.selectors.len(), 2);
+        assert!(
+            batch
+                .selecting("batch-nightly", [("tier", "worker")])
+                .is_some()
+        );
+        assert!(
+            batch
+                .selecting("batch-nightly", [("tier", "web")])
+                .is_none()
+        );
+        assert!(batch.selecting("jobs", []).is_some());
+        assert!(batch.selecting("batch", [("tier", "workers")]).is_none());
+        let dns = &c.fargate_profiles[1];
+        assert_eq!(dns.name, "profile-2");
+        assert!(
+            dns.selecting("kube-system", [("k8s-app", "kube-dns")])
+                .is_some()
+        );
+        assert!(
+            dns.selecting("kube-system", [("k8s-app", "metrics")])
+                .is_none()
+        );
+        let err = parse(
+            "c.yaml",
+            "fargate-profiles:\n  - name: a\n    selectors: [{labels: {a: b}}]\n",
+            PathBuf::new(),
+        )
+        .unwrap_err();
+        assert!(err.message.contains("namespace"), "{}", err.message);
+        let err = parse(
+            "c.yaml",
+            "fargate-profiles:\n  - name: a\n    selector: []\n",
+            PathBuf::new(),
+        )
+        .unwrap_err();
+        assert_eq!(err.help.as_deref(), Some("did you mean `selectors`?"));
+        let six = (0..6)
+            .map(|i| format!("{{namespace: n{i}}}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let err = parse(
+            "c.yaml",
+            &format!("fargate-profiles:\n  - selectors: [{six}]\n"),
+            PathBuf::new(),
+        )
+        .unwrap_err();
+        assert!(err.message.contains("at most 5"), "{}", err.message);
+    }
+
+    #[test]
+    fn fargate_wildcards() {
+        for (p, t, ok) in [
+            ("prod*", "prod", true),
+            ("prod*", "prod-metrics", true),
+            ("*dev", "team-dev", true),
+            ("*dev", "dev-team", false),
+            ("value?", "valuea", true),
+            ("value?", "value", false),
+            ("value?", "value-a", false),
+            ("frontend*?", "frontend", false),
+            ("frontend*?", "frontend1", true),
+            ("a*b*c", "axxbyyc", true),
+            ("a*b*c", "axxbyy", false),
+            ("*", "", true),
+            ("", "", true),
+            ("", "x", false),
+            ("kube-system", "kube-system", true),
+        ] {
+            assert_eq!(wildcard_match(p, t), ok, "{p} vs {t}");
+        }
+    }
+
+    #[test]
     fn aws_target() {
         let text = "aws:\n  account-ids: ['012345678901', \"111122223333\"]\n  partition: aws-cn\n  region: cn-north-1\n";
         let c = parse("c.yaml", text, PathBuf::new()).unwrap();
@@ -462,5 +1008,51 @@ mod tests {
         assert!(err.help.unwrap().contains("aws-cn"));
         let err = parse("c.yaml", "aws:\n  regoin: x\n", PathBuf::new()).unwrap_err();
         assert!(err.message.contains("aws.regoin"));
+    }
+
+    #[test]
+    fn registries() {
+        let text = "registries:\n  allowed: [registry.example.com, '*.corp.example', gcr.io/distroless, 'mirror:5000']\n  private-cluster: yes\n";
+        let c = parse("c.yaml", text, PathBuf::new()).unwrap();
+        let r = &c.registries;
+        assert!(r.private_cluster, "YAML 1.1 `yes` is true");
+        assert!(r.allows("registry.example.com", "team/app"));
+        assert!(r.allows("registry.example.com:443", "team/app"));
+        assert!(r.allows("a.corp.example", "app"));
+        assert!(!r.allows("corp.example", "app"));
+        assert!(r.allows("gcr.io", "distroless/static"));
+        assert!(!r.allows("gcr.io", "distrolessX/static"));
+        assert!(!r.allows("gcr.io", "my-project/app"));
+        assert!(r.allows("mirror:5000", "app"));
+        assert!(!r.allows("mirror", "app"));
+        assert!(!Registries::default().allows("docker.io", "library/nginx"));
+        for (bad, what) in [
+            ("registries:\n  allowed: ['https://gcr.io']\n", "URL"),
+            ("registries:\n  allowed: ['gcr.io/app:1.0']\n", "image"),
+            ("registries:\n  allowed: ['gcr.*.io']\n", "wildcard"),
+            ("registries:\n  private-cluster: maybe\n", "true or false"),
+            ("registries:\n  alowed: [x]\n", "registries.alowed"),
+        ] {
+            let err = parse("c.yaml", bad, PathBuf::new()).unwrap_err();
+            assert!(err.message.contains(what), "{bad}: {}", err.message);
+            assert!(err.span.start > 0, "{bad}: points into the file");
+        }
+        let err = parse("c.yaml", "registries:\n  alowed: [x]\n", PathBuf::new()).unwrap_err();
+        assert!(err.help.unwrap().contains("allowed"));
+    }
+
+    /// The example in docs/configuration.md is a valid config.
+    #[test]
+    fn the_documented_example_parses() {
+        let doc = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/configuration.md"
+        ));
+        let start = doc.find("```yaml\n").unwrap() + 8;
+        let end = start + doc[start..].find("```").unwrap();
+        let c = parse("configuration.md", &doc[start..end], PathBuf::new())
+            .unwrap_or_else(|e| panic!("{}: {:?}", e.message, e.span));
+        assert!(c.registries.allows("gcr.io", "distroless/static"));
+        assert!(!c.registries.private_cluster);
     }
 }

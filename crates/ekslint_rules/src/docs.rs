@@ -14,7 +14,7 @@ pub fn markdown(rule: &RuleInfo) -> String {
         rule.family.title(),
         rule.family.prefix(),
         rule.severity.as_str(),
-        rule.fix.as_str()
+        rule.fix_label()
     ));
     out.push_str(&rule.documentation());
     out.push_str(&format!(
@@ -27,7 +27,7 @@ pub fn markdown(rule: &RuleInfo) -> String {
 /// The index page, `docs/rules/README.md`.
 pub fn index() -> String {
     let mut out = String::from(
-        "# Rules\n\nGenerated from the rule metadata; do not edit by hand (`EKSLINT_UPDATE_DOCS=1 cargo test --test docs`).\n\n| code | name | severity | fix | summary |\n|---|---|---|---|---|\n",
+        "# Rules\n\nGenerated from the rule metadata; do not edit by hand (`EKSLINT_UPDATE_DOCS=1 cargo test --test registry`; `cargo test --test docs` lints every Example and Use instead).\n\n| code | name | severity | fix | summary |\n|---|---|---|---|---|\n",
     );
     for r in crate::RULES {
         let i = r.info();
@@ -35,7 +35,7 @@ pub fn index() -> String {
             "| [{code}]({code}.md) | {} | {} | {} | {} |\n",
             i.name,
             i.severity.as_str(),
-            i.fix.as_str(),
+            i.fix_label(),
             i.summary,
             code = i.code
         ));

@@ -1,185 +1,17 @@
 //! Running the rules: per file (in parallel, by the caller), then once over the whole set.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-
 use std::sync::Arc;
 
-use ekslint_manifest::{Limits, ParsedFile, SourceFile, Span};
-use globset::{Glob, GlobMatcher};
+use ekslint_manifest::{ParsedFile, SourceFile, Span};
 
-use crate::config::{AwsTarget, Config, ConfigError};
-use crate::context::{FileCtx, SetCtx};
+use crate::context::{FileCtx, SetCtx, SuppressionCtx};
 use crate::finding::{Finding, Notification, Report, Stats};
-use crate::index::SetIndex;
 use crate::rule::{RuleInfo, Severity};
 use crate::rules::RULES;
+use crate::rules::SetIndex;
+use crate::settings::Settings;
 use crate::suppress::{self, FileDirectives};
-use crate::version::{self, KubeVersion};
-
-/// Settings from the command line that win over the config file.
-#[derive(Clone, Debug, Default)]
-pub struct Overrides {
-    pub target: Option<String>,
-    /// `--limit NAME=VALUE`, applied after the config's `limits:`.
-    pub limits: Vec<(String, String)>,
-    pub select: Option<Vec<String>>,
-    pub ignore: Vec<String>,
-}
-
-/// Everything that decides what a run checks.
-#[derive(Clone, Debug)]
-pub struct Settings {
-    pub target: KubeVersion,
-    enabled: Vec<bool>,
-    severity: HashMap<&'static str, Severity>,
-    per_file: Vec<(GlobMatcher, Vec<String>)>,
-    /// Directory that per-file-ignores globs are relative to.
-    pub base_dir: PathBuf,
-    pub limits: Limits,
-    /// The AWS account(s), partition and region being migrated to (`aws:` in the config).
-    pub aws: AwsTarget,
-}
-
-impl Settings {
-    /// Every rule on, default severities.
-    pub fn new(target: KubeVersion) -> Settings {
-        Settings {
-            target,
-            enabled: vec![true; RULES.len()],
-            severity: HashMap::new(),
-            per_file: Vec::new(),
-            base_dir: PathBuf::new(),
-            limits: Limits::default(),
-            aws: AwsTarget::default(),
-        }
-    }
-
-    /// Only the rules that `selectors` select (fixture tests run one rule at a time).
-    pub fn only(target: KubeVersion, selectors: &[&str]) -> Settings {
-        let mut s = Settings::new(target);
-        for (i, r) in RULES.iter().enumerate() {
-            s.enabled[i] = selectors
-                .iter()
-                .any(|sel| crate::selector::matches(sel, r.info()));
-        }
-        s
-    }
-
-    /// Combine the config file and command-line overrides.
-    pub fn build(
-        config: &Config,
-        overrides: &Overrides,
-        today: &str,
-    ) -> Result<Settings, ConfigError> {
-        let plain_err = |message: String| ConfigError {
-            source: None,
-            span: Default::default(),
-            message,
-            help: None,
-        };
-        let target = match (&overrides.target, &config.target_version) {
-            (Some(t), _) => version::resolve_target(t, today)
-                .map_err(|m| plain_err(format!("--target-version: {m}")))?,
-            (None, Some(t)) => {
-                version::resolve_target(&t.value, today).map_err(|m| ConfigError {
-                    source: config.source.clone(),
-                    span: t.span,
-                    message: m,
-                    help: None,
-                })?
-            }
-            (None, None) => version::default_target(today),
-        };
-        for s in overrides.select.iter().flatten().chain(&overrides.ignore) {
-            if !crate::selector::is_known(s) {
-                let mut m = format!("`{s}` selects no rule");
-                if let Some(n) = crate::selector::suggest(s) {
-                    m.push_str(&format!(" (did you mean `{n}`?)"));
-                }
-                return Err(plain_err(m));
-            }
-        }
-        let select: Vec<String> = match (&overrides.select, &config.select) {
-            (Some(cli), _) => cli.clone(),
-            (None, Some(cfg)) => cfg.iter().map(|s| s.value.clone()).collect(),
-            (None, None) => vec!["ALL".to_string()],
-        };
-        let ignore: Vec<String> = config
-            .ignore
-            .iter()
-            .map(|s| s.value.clone())
-            .chain(overrides.ignore.iter().cloned())
-            .collect();
-        let mut settings = Settings::new(target);
-        for (i, r) in RULES.iter().enumerate() {
-            let info = r.info();
-            settings.enabled[i] = select.iter().any(|s| crate::selector::matches(s, info))
-                && !ignore.iter().any(|s| crate::selector::matches(s, info));
-            for (sel, level) in &config.severity {
-                if crate::selector::matches(&sel.value, info) {
-                    settings.severity.insert(info.code, *level);
-                }
-            }
-        }
-        for (glob, codes) in &config.per_file_ignores {
-            let m = Glob::new(&glob.value)
-                .map_err(|e| plain_err(e.to_string()))?
-                .compile_matcher();
-            settings
-                .per_file
-                .push((m, codes.iter().map(|c| c.value.clone()).collect()));
-        }
-        settings.base_dir = config.dir.clone();
-        settings.aws = config.aws.clone();
-        if let Some(l) = &config.limits {
-            settings.limits = l.clone();
-        }
-        for (name, value) in &overrides.limits {
-            settings
-                .limits
-                .set(name, value)
-                .map_err(|m| plain_err(format!("--limit {name}={value}: {m}")))?;
-        }
-        Ok(settings)
-    }
-
-    pub fn severity_of(&self, rule: &RuleInfo) -> Severity {
-        self.severity
-            .get(rule.code)
-            .copied()
-            .unwrap_or(rule.severity)
-    }
-
-    /// Which rules run on this path (per-file-ignores applied).
-    pub fn enabled_for(&self, path: &str) -> Vec<bool> {
-        let mut enabled = self.enabled.clone();
-        if self.per_file.is_empty() {
-            return enabled;
-        }
-        let p = Path::new(path);
-        let rel = p.strip_prefix(&self.base_dir).unwrap_or(p);
-        let rel = rel.strip_prefix("./").unwrap_or(rel);
-        for (m, codes) in &self.per_file {
-            if m.is_match(rel) || m.is_match(p) {
-                for (i, r) in RULES.iter().enumerate() {
-                    if codes.iter().any(|c| crate::selector::matches(c, r.info())) {
-                        enabled[i] = false;
-                    }
-                }
-            }
-        }
-        enabled
-    }
-
-    /// Is any rule enabled at all (before per-file ignores)?
-    pub fn is_enabled(&self, rule: &RuleInfo) -> bool {
-        RULES
-            .iter()
-            .position(|r| r.info().code == rule.code)
-            .is_some_and(|i| self.enabled[i])
-    }
-}
 
 /// What one file contributes to the run.
 #[derive(Debug, Default)]
@@ -194,6 +26,8 @@ pub struct FileOutput {
     /// False for context files: their facts are used, nothing is reported on them.
     pub reported: bool,
     enabled: Vec<bool>,
+    /// The spans of the file's objects that set `metadata.namespace`, with it, in file order.
+    namespaces: Namespaces,
     /// The file's text, for findings of the per-set rules. [`Collected::push`] keeps it only
     /// when asked to; otherwise it is read again if a per-set finding needs it.
     pub source: Option<Arc<SourceFile>>,
@@ -208,6 +42,38 @@ struct FileRecord {
     directives: FileDirectives,
     reported: bool,
     enabled: Vec<bool>,
+    namespaces: Namespaces,
+}
+
+/// The objects of one file that set `metadata.namespace`: (start, end, namespace), sorted and
+/// not overlapping (documents and List items; never a List itself).
+#[derive(Debug, Default)]
+struct Namespaces(Vec<(u32, u32, Arc<str>)>);
+
+impl Namespaces {
+    fn of(file: &ParsedFile) -> Namespaces {
+        let mut v: Vec<(u32, u32, Arc<str>)> = file
+            .objects
+            .iter()
+            .filter(|o| o.kind_of != ekslint_manifest::ObjectKind::List)
+            .filter_map(|o| {
+                Some((
+                    o.span.start,
+                    o.span.end,
+                    Arc::from(o.namespace_str(&file.tree)?),
+                ))
+            })
+            .collect();
+        v.sort_by_key(|(start, _, _)| *start);
+        Namespaces(v)
+    }
+
+    /// The namespace of the object that holds `span`'s start.
+    fn at(&self, span: Span) -> Option<Arc<str>> {
+        let i = self.0.partition_point(|(start, _, _)| *start <= span.start);
+        let (_, end, ns) = self.0.get(i.checked_sub(1)?)?;
+        (span.start <= *end).then(|| ns.clone())
+    }
 }
 
 /// The per-file results of a run, merged in input order as they arrive: the file records, the
@@ -239,6 +105,7 @@ impl Collected {
             directives: out.directives,
             reported: out.reported,
             enabled: out.enabled,
+            namespaces: out.namespaces,
         });
     }
 
@@ -283,6 +150,7 @@ pub fn lint_file(file: &ParsedFile, settings: &Settings) -> FileOutput {
         rule: RULES[0].info(),
         severity: Severity::Error,
         findings: Vec::new(),
+        directives: Default::default(),
     };
     for (i, rule) in RULES.iter().enumerate() {
         if !enabled[i] {
@@ -298,14 +166,9 @@ pub fn lint_file(file: &ParsedFile, settings: &Settings) -> FileOutput {
             rule.check_object(&mut ctx, obj);
         }
     }
-    let mut findings = ctx.findings;
-    let mut sup_findings = Vec::new();
-    let directives = suppress::collect(file, &mut sup_findings);
-    findings.extend(
-        sup_findings
-            .into_iter()
-            .filter(|f| enabled_code(&enabled, f.rule)),
-    );
+    ctx.directives();
+    let findings = ctx.findings;
+    let directives = ctx.directives.take().unwrap_or_default();
     let facts = SetIndex::of_file(file);
     let objects = file
         .objects
@@ -324,12 +187,26 @@ pub fn lint_file(file: &ParsedFile, settings: &Settings) -> FileOutput {
             helm_templates: usize::from(file.helm.is_some()),
             unreadable_files: 0,
             context_files: 0,
+            hidden_files: 0,
         },
         facts,
         reported: true,
         enabled,
+        namespaces: Namespaces::of(file),
         source: Some(file.source.clone()),
     }
+}
+
+/// The findings of one file's per-file pass, with the placeholder guard and the file's own
+/// suppressions applied: what a `--fix` round after the first lints again (the per-set rules run
+/// once, over the whole input, in the first round).
+pub fn lint_file_alone(file: &ParsedFile, settings: &Settings) -> Vec<Finding> {
+    let mut out = lint_file(file, settings);
+    out.findings.retain(|f| !on_placeholder(f));
+    let enabled = std::mem::take(&mut out.enabled);
+    let is_enabled = |r: &RuleInfo| enabled_code(&enabled, r);
+    suppress::apply(&mut out.findings, &mut out.directives, &is_enabled);
+    out.findings
 }
 
 /// Context files have no `enabled` list (nothing is reported on them): every code is off there.
@@ -338,6 +215,23 @@ fn enabled_code(enabled: &[bool], rule: &RuleInfo) -> bool {
         .iter()
         .position(|r| r.info().code == rule.code)
         .is_some_and(|i| enabled.get(i).copied().unwrap_or(false))
+}
+
+/// Where the engine gets a file's text back for findings of the cross-object pass: the index
+/// keeps no texts, and most texts are dropped after their file's pass. The caller decides where
+/// texts come from (the CLI reads the file again); the engine does no I/O of its own.
+pub trait Sources {
+    /// The file at `path` as it is now, decoded as at lint time; `None` when it cannot be read.
+    fn read(&self, path: &str) -> Option<Arc<SourceFile>>;
+}
+
+/// For callers that keep every text ([`finish`]): nothing needs to be read again.
+pub struct KeptTexts;
+
+impl Sources for KeptTexts {
+    fn read(&self, _path: &str) -> Option<Arc<SourceFile>> {
+        None
+    }
 }
 
 /// Run the per-set checks, apply suppressions, and sort: the finished report. Every file's
@@ -351,14 +245,16 @@ pub fn finish(
     for o in outputs {
         collected.push(o, true);
     }
-    finish_collected(collected, notifications, settings)
+    finish_collected(collected, notifications, settings, &KeptTexts)
 }
 
-/// [`finish`] on results merged as they arrived.
+/// [`finish`] on results merged as they arrived; the texts that were dropped come back through
+/// `sources`.
 pub fn finish_collected(
     collected: Collected,
     mut notifications: Vec<Notification>,
     settings: &Settings,
+    sources: &dyn Sources,
 ) -> Report {
     let Collected {
         files: mut outputs,
@@ -366,6 +262,8 @@ pub fn finish_collected(
         mut stats,
         mut texts,
     } = collected;
+    let mut index = index;
+    index.settle();
     let set_findings = run_set_rules(&index, settings);
     drop(index);
     // Route set findings to their file, honouring per-file ignores; findings on context files
@@ -387,10 +285,10 @@ pub fn finish_collected(
     // Set findings name their files without text: load each file once (kept, or read again).
     let mut changed = Vec::new();
     for (_, f) in &mut routed {
-        load(&mut f.file, &mut f.span, &mut texts, &mut changed);
+        load(&mut f.file, &mut f.span, &mut texts, &mut changed, sources);
         for l in &mut f.labels {
             if let Some(lf) = &mut l.file {
-                load(lf, &mut l.span, &mut texts, &mut changed);
+                load(lf, &mut l.span, &mut texts, &mut changed, sources);
             }
         }
     }
@@ -406,18 +304,24 @@ pub fn finish_collected(
     let mut findings = Vec::new();
     // Context files have no findings and no suppressions of their own to judge.
     for mut o in outputs.into_iter().filter(|o| o.reported) {
+        o.findings.retain(|f| !on_placeholder(f));
         let enabled = std::mem::take(&mut o.enabled);
         let is_enabled = |r: &RuleInfo| enabled_code(&enabled, r);
         let unused = suppress::apply(&mut o.findings, &mut o.directives, &is_enabled);
-        let sup_on = enabled_code(&enabled, crate::rules::sup::UnusedSuppression::INFO_REF);
-        findings.append(&mut o.findings);
-        if sup_on {
-            findings.extend(unused);
+        if let Some(file) = o.directives.file.as_ref().filter(|_| !unused.is_empty()) {
+            run_suppression_rules(file, &unused, &enabled, settings, &mut o.findings);
         }
+        for f in &mut o.findings {
+            f.namespace = o.namespaces.at(f.span);
+        }
+        findings.append(&mut o.findings);
     }
-    // One place applies severity overrides, to every finding (suppression findings included).
+    // One place applies the config's severity overrides, to every finding (suppression
+    // findings included); a finding keeps the severity its rule gave it otherwise.
     for f in &mut findings {
-        f.severity = settings.severity_of(f.rule);
+        if let Some(s) = settings.severity_override(f.rule) {
+            f.severity = s;
+        }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
@@ -426,6 +330,45 @@ pub fn finish_collected(
         notifications,
         stats,
         target: settings.target.to_string(),
+    }
+}
+
+/// A finding on a value that a templating step fills in before apply (`${ROLE_ARN}`,
+/// `{{ .Values.x }}`, `<account-id>`): the value is not what the cluster will see, so only rules
+/// that judge template syntax itself report on it. One guard for every rule, so no rule can
+/// forget it. Only a one-line span counts (a value, not a block or an object that happens to
+/// hold one somewhere).
+fn on_placeholder(f: &Finding) -> bool {
+    if f.rule.judges_placeholders || !f.file.is_loaded() {
+        return false;
+    }
+    f.file
+        .text
+        .get(f.span.range())
+        .is_some_and(|t| !t.contains('\n') && crate::support::placeholder::is_placeholder(t))
+}
+
+/// Hand one file's unused suppressions to the enabled rules that judge them.
+fn run_suppression_rules(
+    file: &Arc<SourceFile>,
+    unused: &[suppress::Unused],
+    enabled: &[bool],
+    settings: &Settings,
+    findings: &mut Vec<Finding>,
+) {
+    for (i, rule) in RULES.iter().enumerate() {
+        if !enabled.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let mut ctx = SuppressionCtx {
+            file,
+            unused,
+            rule: rule.info(),
+            severity: settings.severity_of(rule.info()),
+            findings: Vec::new(),
+        };
+        rule.check_suppressions(&mut ctx);
+        findings.append(&mut ctx.findings);
     }
 }
 
@@ -449,14 +392,15 @@ pub fn run_set_rules(index: &SetIndex, settings: &Settings) -> Vec<Finding> {
 }
 
 /// Give a per-set finding's (possibly text-less) file its text: the kept text, or the file read
-/// and decoded again as it was at lint time. When the file read back is not the one that was
-/// linted (its digest differs) or cannot be read, `span` is moved to the file's start and the
-/// path is listed in `changed`, once.
+/// again through `sources`. When the file read back is not the one that was linted (its digest
+/// differs) or cannot be read, `span` is moved to the file's start and the path is listed in
+/// `changed`, once.
 fn load(
     file: &mut Arc<SourceFile>,
     span: &mut Span,
     texts: &mut HashMap<Arc<str>, Arc<SourceFile>>,
     changed: &mut Vec<Arc<str>>,
+    sources: &dyn Sources,
 ) {
     if file.is_loaded() {
         return;
@@ -465,15 +409,8 @@ fn load(
     let found = texts
         .entry(key.clone())
         .or_insert_with(|| {
-            std::fs::read(&*key)
-                .ok()
-                .map(|bytes| {
-                    let text = match ekslint_manifest::decode(bytes) {
-                        Ok(t) => t,
-                        Err((_, lossy)) => lossy,
-                    };
-                    Arc::new(SourceFile::new(&*key, text))
-                })
+            sources
+                .read(&key)
                 .filter(|again| again.file_ref == file.file_ref)
                 .unwrap_or_else(|| {
                     changed.push(key.clone());
@@ -499,6 +436,16 @@ mod tests {
         p.to_string_lossy().into_owned()
     }
 
+    /// Files read again from disk, as the CLI does.
+    struct Disk;
+
+    impl Sources for Disk {
+        fn read(&self, path: &str) -> Option<Arc<SourceFile>> {
+            let text = String::from_utf8(std::fs::read(path).ok()?).ok()?;
+            Some(Arc::new(SourceFile::new(path, text)))
+        }
+    }
+
     /// A span that stays where it was when the file loads as linted.
     const AT: Span = Span::new(6, 20);
 
@@ -508,7 +455,7 @@ mod tests {
         changed: &mut Vec<Arc<str>>,
     ) -> (Arc<SourceFile>, bool) {
         let (mut file, mut span) = (stub.clone(), AT);
-        load(&mut file, &mut span, texts, changed);
+        load(&mut file, &mut span, texts, changed, &Disk);
         (file, span == AT)
     }
 

@@ -27,6 +27,8 @@ pub enum Applicability {
     Safe,
     /// Changes behaviour; only with an explicit opt-in.
     Unsafe,
+    /// Shown as a suggestion, never applied (more than one right answer).
+    DisplayOnly,
 }
 
 #[derive(Clone, Debug)]
@@ -50,6 +52,12 @@ pub struct Finding {
     pub labels: Vec<Label>,
     pub help: Option<String>,
     pub fix: Option<Fix>,
+    /// `metadata.namespace` of the object the finding is in, when the manifest sets one. Filled
+    /// in when the report is finished (rules leave it `None`); reports group findings by it.
+    pub namespace: Option<Arc<str>>,
+    /// For a finding about a container image: the registry it is pulled from (a host, or
+    /// `Docker Hub`), which the summary counts findings under.
+    pub registry: Option<Box<str>>,
 }
 
 impl Finding {
@@ -71,7 +79,15 @@ impl Finding {
             labels: Vec::new(),
             help: None,
             fix: None,
+            namespace: None,
+            registry: None,
         }
+    }
+
+    /// The registry of the image the finding is about (counted in the summary).
+    pub fn registry(&mut self, registry: impl Into<Box<str>>) -> &mut Self {
+        self.registry = Some(registry.into());
+        self
     }
 
     pub fn label(&mut self, text: impl Into<String>) -> &mut Self {
@@ -147,6 +163,9 @@ pub struct Stats {
     pub unreadable_files: usize,
     /// Files read only as context for cross-object rules (`--context`), never reported on.
     pub context_files: usize,
+    /// Manifests in hidden directories (`.deploy/`) that a directory walk skipped; naming the
+    /// directory or the file lints them.
+    pub hidden_files: usize,
 }
 
 impl Stats {
@@ -158,6 +177,7 @@ impl Stats {
         self.helm_templates += other.helm_templates;
         self.unreadable_files += other.unreadable_files;
         self.context_files += other.context_files;
+        self.hidden_files += other.hidden_files;
     }
 }
 

@@ -1,9 +1,11 @@
-//! The compact cross-object index that per-set rules read: facts, not trees.
+//! The building blocks of the cross-object index that per-set rules read: facts, not trees.
 //!
 //! Every file contributes facts in the parallel per-file pass (context files too, see
 //! `engine::collect_context`); the per-set pass then reads the merged index. Each rule family
 //! owns one [`Facts`] type holding only what its per-set rules compare: names, namespaces,
-//! short strings and the spans that findings and related labels point at.
+//! short strings and the spans that findings and related labels point at. The index of all
+//! families, [`crate::rules::SetIndex`], sits beside the rule registry; this module knows no
+//! family.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -34,49 +36,254 @@ pub trait Facts: Default + Send + std::fmt::Debug {
     fn collect(&mut self, file: &ParsedFile, obj: &ekslint_manifest::Object);
     /// Move everything from `other` into `self` (merging the per-file results).
     fn append(&mut self, other: &mut Self);
+    /// Once every file is merged: give each [`Namespace`] the namespace of the kustomization
+    /// that lists its file.
+    fn settle(&mut self, _namespaces: &NamespaceMap) {}
 }
 
-/// Everything per-set rules need from the whole input.
-#[derive(Clone, Debug, Default)]
-pub struct SetIndex {
-    pub irsa: crate::rules::irsa::facts::IrsaFacts,
-    pub lbc: crate::rules::lbc::facts::LbcFacts,
-    pub csi: crate::rules::csi::facts::CsiFacts,
-}
+/// The namespace an object lands in, as far as the input tells: its `metadata.namespace`, or the
+/// `namespace:` of the kustomization.yaml that lists its file (which Kustomize applies over the
+/// object's own), or, when neither says, the one the deploy tool sets (`kubectl apply -n`, Helm,
+/// Argo CD, Flux). A namespace set at deploy time matches any namespace: the linter cannot tell
+/// which it will be, and saying "missing from `default`" would be a guess.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Namespace(Option<Box<str>>);
 
-impl SetIndex {
-    /// The facts of one file.
-    pub fn of_file(file: &ParsedFile) -> SetIndex {
-        let mut index = SetIndex::default();
-        let tree = &file.tree;
-        for o in &file.objects {
-            if o.kind_of == ekslint_manifest::ObjectKind::List {
-                continue;
-            }
-            if o.api_version(tree).is_none() || o.kind_str(tree).is_none() {
-                continue;
-            }
-            index.irsa.collect(file, o);
-            index.lbc.collect(file, o);
-            index.csi.collect(file, o);
+impl Namespace {
+    /// From `metadata.namespace` (an empty string counts as unset).
+    pub fn of(ns: Option<&str>) -> Namespace {
+        Namespace(ns.filter(|n| !n.is_empty()).map(Into::into))
+    }
+
+    /// A namespace the input names.
+    pub fn known(ns: &str) -> Namespace {
+        Namespace(Some(ns.into()))
+    }
+
+    /// The name, when the input says it.
+    pub fn name(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+
+    /// Set by the deploy tool: matches any namespace.
+    pub fn at_deploy_time(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The namespace as text, empty when it is set at deploy time (for facts kept as text).
+    pub fn as_text(ns: Option<&str>) -> &str {
+        ns.unwrap_or("")
+    }
+
+    /// [`Namespace::may_equal`] on namespaces kept as text (empty: set at deploy time).
+    pub fn text_may_equal(a: &str, b: &str) -> bool {
+        a.is_empty() || b.is_empty() || a == b
+    }
+
+    /// Can two objects be in the same namespace?
+    pub fn may_equal(&self, other: &Namespace) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
         }
-        index
     }
 
-    /// Merge another file's facts into this index.
-    pub fn append(&mut self, other: &mut SetIndex) {
-        self.irsa.append(&mut other.irsa);
-        self.lbc.append(&mut other.lbc);
-        self.csi.append(&mut other.csi);
+    /// `` `namespace/name` ``, or `` `name` `` when the namespace is set at deploy time.
+    pub fn qualify(&self, name: &str) -> String {
+        match &self.0 {
+            Some(n) => format!("`{n}/{name}`"),
+            None => format!("`{name}`"),
+        }
+    }
+
+    /// Apply the kustomization namespace of the object's file, if any (several overlays that
+    /// put the file in different namespaces make it one set at deploy time).
+    pub fn settle(&mut self, file: &FileRef, map: &NamespaceMap) {
+        if let Some(ns) = map.namespace_of(&file.path) {
+            self.0 = ns.map(Into::into);
+        }
     }
 }
 
-/// The namespace an object lives in: its own, or `default` (what `kubectl apply` does without
-/// `-n`). Cluster-scoped kinds are never asked.
-pub fn namespace_or_default(ns: Option<&str>) -> &str {
-    match ns {
-        Some(n) if !n.is_empty() => n,
-        _ => "default",
+impl std::fmt::Display for Namespace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(n) => write!(f, "`{n}`"),
+            None => f.write_str("set at deploy time"),
+        }
+    }
+}
+
+/// A kustomization.yaml of the input: its directory, its `namespace:`, its `resources:` (files
+/// and directories, relative to the directory) and the image names its `images:` replace.
+#[derive(Clone, Debug, Default)]
+pub struct Kustomization {
+    pub dir: String,
+    pub namespace: Option<String>,
+    pub resources: Vec<String>,
+    pub images: Vec<ImageOverride>,
+}
+
+/// One `images:` entry of a kustomization that gives an image a new name: Kustomize replaces
+/// the name (the reference without its tag or digest) of every container image equal to `name`
+/// in the resources it builds.
+#[derive(Clone, Debug)]
+pub struct ImageOverride {
+    pub name: String,
+    pub new_name: String,
+    /// The `newName` value.
+    pub loc: Loc,
+    pub style: ekslint_manifest::ScalarStyle,
+}
+
+impl Kustomization {
+    /// The kustomization of a file named `kustomization.yaml`, `kustomization.yml` or
+    /// `Kustomization`, read from its first document.
+    pub fn of_file(file: &ParsedFile) -> Option<Kustomization> {
+        let path = file.source.path.as_str();
+        let (dir, name) = path.rsplit_once(['/', '\\']).unwrap_or(("", path));
+        if !matches!(
+            name,
+            "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+        ) {
+            return None;
+        }
+        let tree = &file.tree;
+        let root = file.documents.first()?.root?;
+        let namespace = tree
+            .get(root, "namespace")
+            .and_then(|n| tree.as_str(n))
+            .filter(|n| !n.is_empty())
+            .map(str::to_string);
+        let resources = ["resources", "bases"]
+            .iter()
+            .filter_map(|k| tree.get(root, k))
+            .filter_map(|l| tree.items(l))
+            .flatten()
+            .filter_map(|&r| tree.as_str(r))
+            .filter(|r| !r.contains("://") && !r.starts_with("git@"))
+            .map(str::to_string)
+            .collect();
+        let images = tree
+            .get(root, "images")
+            .and_then(|l| tree.items(l))
+            .into_iter()
+            .flatten()
+            .filter_map(|&entry| {
+                let name = tree.get(entry, "name").and_then(|n| tree.as_str(n))?;
+                let node = tree.get(entry, "newName")?;
+                let new_name = tree.as_str(node).filter(|n| !n.is_empty())?;
+                Some(ImageOverride {
+                    name: name.to_string(),
+                    new_name: new_name.to_string(),
+                    loc: Loc::new(&file.source, tree.span(node)),
+                    style: tree.scalar(node)?.style,
+                })
+            })
+            .collect();
+        Some(Kustomization {
+            dir: dir.to_string(),
+            namespace,
+            resources,
+            images,
+        })
+    }
+
+    /// Does this kustomization build the file at `path`: does it list the file, or a directory
+    /// above it (directly; a directory's own kustomization lists further)?
+    pub fn lists(&self, path: &str) -> bool {
+        let p = normalize(path);
+        self.resources.iter().any(|r| {
+            let r = normalize(&self.joined(r));
+            p == r
+                || (p.len() > r.len() && p.starts_with(r.as_str()) && p.as_bytes()[r.len()] == b'/')
+        })
+    }
+
+    fn joined(&self, resource: &str) -> String {
+        if self.dir.is_empty() {
+            resource.to_string()
+        } else {
+            format!("{}/{resource}", self.dir)
+        }
+    }
+}
+
+/// Which files a kustomization with a `namespace:` lists (directly, or through a directory it
+/// lists), and that namespace. The outermost kustomization wins, as Kustomize applies the
+/// parent's namespace last: the one that lists the file through the widest entry (an overlay
+/// lists the base's directory; the base lists the file).
+#[derive(Clone, Debug, Default)]
+pub struct NamespaceMap {
+    /// (normalized resource path: a file or a directory, namespace).
+    entries: Vec<(String, String)>,
+    /// The kustomizations themselves (for what else they change, such as image names).
+    kustomizations: Vec<Kustomization>,
+}
+
+impl NamespaceMap {
+    pub fn new(kustomizations: &[Kustomization]) -> NamespaceMap {
+        let mut entries = Vec::new();
+        for k in kustomizations {
+            let Some(ns) = &k.namespace else { continue };
+            for r in &k.resources {
+                entries.push((normalize(&k.joined(r)), ns.clone()));
+            }
+        }
+        NamespaceMap {
+            entries,
+            kustomizations: kustomizations.to_vec(),
+        }
+    }
+
+    /// The kustomizations of the input.
+    pub fn kustomizations(&self) -> &[Kustomization] {
+        &self.kustomizations
+    }
+
+    /// The namespace a kustomization gives the file at `path`: `None` when none lists it,
+    /// `Some(None)` when the outermost ones that list it disagree (overlays for several
+    /// namespaces).
+    pub fn namespace_of(&self, path: &str) -> Option<Option<&str>> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        let p = normalize(path);
+        let listing: Vec<&(String, String)> = self
+            .entries
+            .iter()
+            .filter(|(r, _)| {
+                p == *r
+                    || (p.len() > r.len()
+                        && p.starts_with(r.as_str())
+                        && p.as_bytes()[r.len()] == b'/')
+            })
+            .collect();
+        let widest = listing.iter().map(|(r, _)| r.len()).min()?;
+        let mut outer = listing.iter().filter(|(r, _)| r.len() == widest);
+        let first = &outer.next()?.1;
+        Some(outer.all(|(_, ns)| ns == first).then_some(first.as_str()))
+    }
+}
+
+/// A path with `.` and `a/..` steps removed and `\\` as `/`, without touching the disk.
+fn normalize(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let unified = path.replace('\\', "/");
+    for part in unified.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if out.last().is_some_and(|l| *l != "..") => {
+                out.pop();
+            }
+            _ => out.push(part),
+        }
+    }
+    let joined = out.join("/");
+    if unified.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
     }
 }
 
@@ -126,4 +333,66 @@ pub fn ns_key(namespace: &str, name: &str) -> String {
     k.push('\0');
     k.push_str(name);
     k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespaces_from_kustomizations() {
+        let ks = [
+            Kustomization {
+                dir: "repo/overlays/prod".into(),
+                namespace: Some("shop-prod".into()),
+                resources: vec!["../../base".into(), "extra.yaml".into()],
+                images: vec![],
+            },
+            Kustomization {
+                dir: "repo/base".into(),
+                namespace: Some("shop".into()),
+                resources: vec!["deploy.yaml".into()],
+                images: vec![],
+            },
+            Kustomization {
+                dir: "repo/other".into(),
+                namespace: None,
+                resources: vec!["x.yaml".into()],
+                images: vec![],
+            },
+        ];
+        let map = NamespaceMap::new(&ks);
+        // The overlay (outermost) wins over the base's own namespace.
+        assert_eq!(
+            map.namespace_of("repo/base/deploy.yaml"),
+            Some(Some("shop-prod"))
+        );
+        assert_eq!(
+            map.namespace_of("./repo/overlays/prod/extra.yaml"),
+            Some(Some("shop-prod"))
+        );
+        assert_eq!(map.namespace_of("repo/basement/x.yaml"), None);
+        assert_eq!(map.namespace_of("repo/other/x.yaml"), None);
+        // A second overlay of the same base for another namespace: set at deploy time.
+        let mut two = ks.to_vec();
+        two.push(Kustomization {
+            dir: "repo/overlays/staging".into(),
+            namespace: Some("shop-staging".into()),
+            resources: vec!["../../base".into()],
+            images: vec![],
+        });
+        assert_eq!(
+            NamespaceMap::new(&two).namespace_of("repo/base/deploy.yaml"),
+            Some(None)
+        );
+        assert_eq!(normalize("../a/./b/../c.yaml"), "../a/c.yaml");
+        assert!(ks[0].lists("repo/base/deploy.yaml"));
+        assert!(ks[0].lists("repo/overlays/prod/extra.yaml"));
+        assert!(!ks[0].lists("repo/basement/deploy.yaml"));
+        assert!(!ks[1].lists("repo/overlays/prod/extra.yaml"));
+        let any = Namespace::of(None);
+        assert!(any.at_deploy_time() && any.may_equal(&Namespace::known("x")));
+        assert!(!Namespace::known("a").may_equal(&Namespace::known("b")));
+        assert_eq!(any.to_string(), "set at deploy time");
+    }
 }

@@ -2,7 +2,7 @@
 
 use ekslint_manifest::{Document, Object};
 
-use crate::context::{FileCtx, SetCtx};
+use crate::context::{FileCtx, SetCtx, SuppressionCtx};
 
 /// How bad a finding is. Ordered: `Info < Warning < Error`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -51,6 +51,12 @@ pub enum Family {
     Auth,
     /// CSI storage classes, volumes and claims.
     Csi,
+    /// Karpenter NodePools and EC2NodeClasses, and the Cluster Autoscaler.
+    Karp,
+    /// Fargate, security groups for pods and other EKS compute limits.
+    Fargate,
+    /// What another platform (GKE, AKS, OpenShift, on-premises) left in the manifests.
+    Port,
 }
 
 impl Family {
@@ -63,6 +69,9 @@ impl Family {
             Family::Irsa => "IRSA",
             Family::Auth => "AUTH",
             Family::Csi => "CSI",
+            Family::Karp => "KARP",
+            Family::Fargate => "FARGATE",
+            Family::Port => "PORT",
         }
     }
 
@@ -75,6 +84,9 @@ impl Family {
             Family::Irsa => "IAM roles for service accounts",
             Family::Auth => "The aws-auth ConfigMap",
             Family::Csi => "CSI storage",
+            Family::Karp => "Karpenter and autoscaling",
+            Family::Fargate => "Fargate and EKS compute",
+            Family::Port => "Portability from other platforms",
         }
     }
 }
@@ -97,6 +109,42 @@ impl FixAvailability {
     }
 }
 
+/// What a rule's fixes do, as declared: `--fix` applies safe ones, `--unsafe-fixes` unsafe ones
+/// too, display-only ones are suggestions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixSafety {
+    /// The rule has no fix.
+    NoFix,
+    Safe,
+    Unsafe,
+    /// Safe in some cases, unsafe in others (the rule page's "Fix safety" says which).
+    Mixed,
+    DisplayOnly,
+}
+
+impl FixSafety {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixSafety::NoFix => "",
+            FixSafety::Safe => "safe",
+            FixSafety::Unsafe => "unsafe",
+            FixSafety::Mixed => "safe or unsafe",
+            FixSafety::DisplayOnly => "display only",
+        }
+    }
+}
+
+impl RuleInfo {
+    /// The fix column of `ekslint rules` and the rule pages: `no`, or availability and safety
+    /// (`sometimes, unsafe`).
+    pub fn fix_label(&self) -> String {
+        match self.fix {
+            FixAvailability::None => "no".to_string(),
+            f => format!("{}, {}", f.as_str(), self.fix_safety.as_str()),
+        }
+    }
+}
+
 /// Everything about a rule that does not depend on the input.
 #[derive(Debug)]
 pub struct RuleInfo {
@@ -107,12 +155,22 @@ pub struct RuleInfo {
     pub family: Family,
     pub severity: Severity,
     pub fix: FixAvailability,
+    /// What its fixes do (`NoFix` when it has none).
+    pub fix_safety: FixSafety,
     /// One sentence: what the rule reports.
     pub summary: &'static str,
     /// The rule's documentation: its doc comment, in markdown.
     pub docs: &'static str,
     /// Security relevant (SARIF `security-severity`), as a 0.1–10.0 score.
     pub security_severity: Option<&'static str>,
+    /// The rule judges values that hold template syntax itself (aws-auth's `{{AccountID}}`
+    /// tokens, unrendered Helm). For every other rule, a finding whose value holds a placeholder
+    /// that a templating step fills in is dropped: that value is not what the cluster will see.
+    pub judges_placeholders: bool,
+    /// The rule's source file, relative to the workspace root (`file!()`).
+    pub source: &'static str,
+    /// The name of the rule's type (`ApiRemoved`): the camel case of `name`.
+    pub type_name: &'static str,
 }
 
 impl RuleInfo {
@@ -158,8 +216,10 @@ macro_rules! declare_rule {
             family: $family:ident,
             severity: $sev:ident,
             fix: $fix:ident,
+            $(safety: $safety:ident,)?
             summary: $summary:literal
             $(, security_severity: $sec:literal)?
+            $(, placeholders: $ph:ident)?
             $(,)?
         }
     ) => {
@@ -174,9 +234,13 @@ macro_rules! declare_rule {
                 family: $crate::Family::$family,
                 severity: $crate::Severity::$sev,
                 fix: $crate::FixAvailability::$fix,
+                fix_safety: $crate::__safety!($($safety)?),
                 summary: $summary,
                 docs: concat!($($doc, "\n"),*),
                 security_severity: $crate::__opt!($($sec)?),
+                judges_placeholders: $crate::__judged!($($ph)?),
+                source: file!(),
+                type_name: stringify!($name),
             };
         }
 
@@ -185,6 +249,28 @@ macro_rules! declare_rule {
                 &Self::INFO
             }
         }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __safety {
+    () => {
+        $crate::rule::FixSafety::NoFix
+    };
+    ($s:ident) => {
+        $crate::rule::FixSafety::$s
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __judged {
+    () => {
+        false
+    };
+    (Judged) => {
+        true
     };
 }
 
@@ -217,4 +303,6 @@ pub trait Rule: RuleMeta + Sync + Send {
     fn check_object(&self, _ctx: &mut FileCtx<'_>, _obj: &Object) {}
     /// Once over the whole input.
     fn check_set(&self, _ctx: &mut SetCtx<'_>) {}
+    /// Once per file after suppressions were applied, when some matched nothing.
+    fn check_suppressions(&self, _ctx: &mut SuppressionCtx<'_>) {}
 }

@@ -18,32 +18,51 @@ pub fn is_known(selector: &str) -> bool {
     RULES.iter().any(|r| matches(selector, r.info()))
 }
 
-/// The closest code or name to an unknown selector, for "did you mean".
-pub fn suggest(selector: &str) -> Option<&'static str> {
-    let s = selector.to_ascii_lowercase();
-    RULES
-        .iter()
-        .flat_map(|r: &&dyn Rule| [r.info().code, r.info().name])
-        .map(|c| (edit_distance(&s, &c.to_ascii_lowercase()), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+/// A rule selector known to select at least one rule. Tests and callers that build settings
+/// in code use it, so a typo is an error instead of a selection of nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selector(String);
+
+impl Selector {
+    /// A selector from text; an error names the closest code or name.
+    pub fn parse(s: &str) -> Result<Selector, String> {
+        if is_known(s) {
+            return Ok(Selector(s.trim().to_string()));
+        }
+        let mut m = format!("`{s}` selects no rule");
+        if let Some(n) = suggest(s) {
+            m.push_str(&format!(" (did you mean `{n}`?)"));
+        }
+        Err(m)
+    }
+
+    /// Exactly this rule.
+    pub fn rule(rule: &RuleInfo) -> Selector {
+        Selector(rule.code.to_string())
+    }
+
+    /// Every rule.
+    pub fn all() -> Selector {
+        Selector("ALL".to_string())
+    }
+
+    pub fn matches(&self, rule: &RuleInfo) -> bool {
+        matches(&self.0, rule)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
-/// Levenshtein distance (small inputs only).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+/// The closest code or name to an unknown selector, for "did you mean".
+pub fn suggest(selector: &str) -> Option<&'static str> {
+    crate::support::suggest::closest(
+        selector,
+        RULES
+            .iter()
+            .flat_map(|r: &&dyn Rule| [r.info().code, r.info().name]),
+    )
 }
 
 #[cfg(test)]
@@ -54,12 +73,31 @@ mod tests {
     #[test]
     fn selectors() {
         let r = &ApiRemoved::INFO;
-        for s in ["ALL", "API001", "api001", "API", "API0", "api-removed"] {
+        // Codes and prefixes match case-insensitively; names exactly.
+        for s in [
+            "ALL",
+            "all",
+            "API001",
+            "api001",
+            "API",
+            "api",
+            "API0",
+            "api-removed",
+        ] {
             assert!(matches(s, r), "{s}");
         }
-        for s in ["API002", "YAML", "api", "", "API0011"] {
-            assert!(!matches(s, r) || s == "api", "{s}");
+        for s in ["API002", "YAML", "", "API0011", "API-removed", "removed"] {
+            assert!(!matches(s, r), "{s}");
         }
+        assert!(Selector::parse("API").is_ok());
+        assert_eq!(
+            Selector::parse("API01").unwrap_err(),
+            "`API01` selects no rule (did you mean `API001`?)"
+        );
+        assert!(Selector::rule(r).matches(r));
+        assert!(
+            !Selector::rule(r).matches(&crate::rules::api::api_deprecated::ApiDeprecated::INFO)
+        );
         assert!(is_known("YAML"));
         assert!(!is_known("LBC999"));
         assert_eq!(suggest("API01"), Some("API001"));

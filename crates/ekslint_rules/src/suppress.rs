@@ -7,8 +7,7 @@ use std::sync::Arc;
 use ekslint_manifest::{ParsedFile, SourceFile, Span};
 
 use crate::finding::Finding;
-use crate::rule::{RuleInfo, RuleMeta};
-use crate::rules::sup::{UnknownSuppression, UnusedSuppression};
+use crate::rule::RuleInfo;
 
 pub const ANNOTATION: &str = "ekslint.io/ignore";
 
@@ -36,11 +35,28 @@ pub struct Directive {
     pub codes: Vec<Code>,
 }
 
-/// The directives of one file, and findings about malformed ones.
+/// The directives of one file, and the problems of malformed ones.
 #[derive(Debug, Default)]
 pub struct FileDirectives {
     pub file: Option<Arc<SourceFile>>,
     pub directives: Vec<Directive>,
+    /// Malformed `# ekslint:` comments and unknown codes (SUP002 reports them).
+    pub problems: Vec<Problem>,
+}
+
+/// A suppression that does nothing because it is malformed or names no rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub span: Span,
+    pub message: String,
+    pub help: String,
+}
+
+/// A suppression of an enabled rule that matched no finding (SUP001 reports it).
+#[derive(Clone, Debug)]
+pub struct Unused {
+    pub span: Span,
+    pub rule: &'static RuleInfo,
 }
 
 fn resolve(text: &str) -> Option<&'static RuleInfo> {
@@ -67,8 +83,9 @@ fn codes_in(list: &str, base: u32) -> Vec<Code> {
     out
 }
 
-/// Collect a file's directives. Malformed `# ekslint:` comments are reported into `findings`.
-pub fn collect(file: &ParsedFile, findings: &mut Vec<Finding>) -> FileDirectives {
+/// Collect a file's directives, and the problems of malformed ones.
+pub fn collect(file: &ParsedFile) -> FileDirectives {
+    let mut problems = Vec::new();
     let text = &*file.source.text;
     let idx = &file.source.line_index;
     let mut directives = Vec::new();
@@ -86,24 +103,23 @@ pub fn collect(file: &ParsedFile, findings: &mut Vec<Finding>) -> FileDirectives
         } else if let Some(a) = trimmed.strip_prefix("ignore[") {
             (false, a)
         } else {
-            findings.push(sup_finding(
-                UnknownSuppression.info(),
-                file,
-                c.span,
-                "malformed `# ekslint:` comment: expected `ignore[CODE]` or `ignore-file[CODE]`"
-                    .into(),
-                "write `# ekslint: ignore[API001] reason` or `# ekslint: ignore-file[API001]`",
-            ));
+            problems.push(Problem {
+                span: c.span,
+                message:
+                    "malformed `# ekslint:` comment: expected `ignore[CODE]` or `ignore-file[CODE]`"
+                        .into(),
+                help:
+                    "write `# ekslint: ignore[API001] reason` or `# ekslint: ignore-file[API001]`"
+                        .into(),
+            });
             continue;
         };
         let Some(close) = after.find(']') else {
-            findings.push(sup_finding(
-                UnknownSuppression.info(),
-                file,
-                c.span,
-                "malformed `# ekslint:` comment: missing `]`".into(),
-                "write `# ekslint: ignore[API001] reason`",
-            ));
+            problems.push(Problem {
+                span: c.span,
+                message: "malformed `# ekslint:` comment: missing `]`".into(),
+                help: "write `# ekslint: ignore[API001] reason`".into(),
+            });
             continue;
         };
         let list_start = rest_start + (trimmed.len() - after.len()) as u32;
@@ -161,16 +177,14 @@ pub fn collect(file: &ParsedFile, findings: &mut Vec<Finding>) -> FileDirectives
                     Some(n) => format!("did you mean `{n}`? `ekslint rules` lists every rule"),
                     None => "use a rule code such as API001 or a name such as api-removed".into(),
                 };
-                findings.push(sup_finding(
-                    UnknownSuppression.info(),
-                    file,
-                    c.span,
-                    format!(
+                problems.push(Problem {
+                    span: c.span,
+                    message: format!(
                         "`{}` is not a rule code or name; this suppression does nothing",
                         c.text
                     ),
-                    &help,
-                ));
+                    help,
+                });
             }
         }
     }
@@ -178,28 +192,17 @@ pub fn collect(file: &ParsedFile, findings: &mut Vec<Finding>) -> FileDirectives
         // Only a file with directives needs its text kept (for unused-suppression findings).
         file: (!directives.is_empty()).then(|| file.source.clone()),
         directives,
+        problems,
     }
 }
 
-fn sup_finding(
-    rule: &'static RuleInfo,
-    file: &ParsedFile,
-    span: Span,
-    message: String,
-    help: &str,
-) -> Finding {
-    let mut f = Finding::new(rule, rule.severity, file.source.clone(), span, message);
-    f.help(help);
-    f
-}
-
-/// Drop suppressed findings (marking what was used) and report unused suppressions of enabled
-/// rules. `enabled(code)` says whether a rule ran on that file.
+/// Drop suppressed findings (marking what was used) and return the suppressions of enabled
+/// rules that matched nothing. `enabled(rule)` says whether a rule ran on that file.
 pub fn apply(
     findings: &mut Vec<Finding>,
     dirs: &mut FileDirectives,
     enabled: &dyn Fn(&RuleInfo) -> bool,
-) -> Vec<Finding> {
+) -> Vec<Unused> {
     let Some(file) = dirs.file.clone() else {
         return Vec::new();
     };
@@ -228,25 +231,16 @@ pub fn apply(
         !suppressed
     });
     let mut out = Vec::new();
-    let rule = UnusedSuppression.info();
     for d in &dirs.directives {
         for c in &d.codes {
             let Some(r) = c.rule else { continue };
             if c.used || !enabled(r) || r.family == crate::rule::Family::Sup {
                 continue;
             }
-            let mut f = Finding::new(
-                rule,
-                rule.severity,
-                file.clone(),
-                c.span,
-                format!(
-                    "this suppression of {} ({}) matched no finding",
-                    r.code, r.name
-                ),
-            );
-            f.label("unused").help("remove it");
-            out.push(f);
+            out.push(Unused {
+                span: c.span,
+                rule: r,
+            });
         }
     }
     out

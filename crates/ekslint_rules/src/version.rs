@@ -46,72 +46,183 @@ impl KubeVersion {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for KubeVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        KubeVersion::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a version like 1.33")))
+    }
+}
+
+/// A calendar date, `YYYY-MM-DD`; compared as text, which orders dates correctly.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date(String);
+
+impl Date {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let b = s.as_bytes();
+        let ok = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        if ok {
+            Ok(Date(s))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "`{s}` is not a date like 2026-01-31"
+            )))
+        }
+    }
+}
+
+/// How a calendar row was checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verified {
+    /// Read from the AWS documentation source.
+    AwsDocs,
+    /// Two independent quotes of the AWS page that agree with the support policy.
+    Secondary,
+}
+
 /// One row of `rules/eks-versions.yaml`.
 #[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EksVersion {
-    pub minor: String,
-    pub eks_release: String,
-    pub end_standard: String,
-    pub end_extended: String,
-    pub verified: String,
+    pub minor: KubeVersion,
+    pub eks_release: Date,
+    pub end_standard: Date,
+    pub end_extended: Date,
+    pub verified: Verified,
 }
 
 #[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EksCalendar {
-    pub as_of: String,
+    pub as_of: Date,
     pub versions: Vec<EksVersion>,
 }
 
-const EKS_VERSIONS_YAML: &str = include_str!("../../../rules/eks-versions.yaml");
+pub const EKS_VERSIONS: crate::data::Table = crate::table!("rules/eks-versions.yaml");
 
 /// The bundled EKS calendar.
 pub fn eks_calendar() -> &'static EksCalendar {
     static CAL: OnceLock<EksCalendar> = OnceLock::new();
-    CAL.get_or_init(|| crate::data::load_yaml("rules/eks-versions.yaml", EKS_VERSIONS_YAML))
+    CAL.get_or_init(|| crate::data::load(&EKS_VERSIONS))
+}
+
+impl EksVersion {
+    /// In EKS standard support on `today`.
+    fn standard_on(&self, today: &str) -> bool {
+        self.eks_release.as_str() <= today && today < self.end_standard.as_str()
+    }
+
+    /// In standard or extended support on `today`.
+    fn supported_on(&self, today: &str) -> bool {
+        self.eks_release.as_str() <= today && today < self.end_extended.as_str()
+    }
 }
 
 /// The default target: the newest minor in EKS standard support on `today` (`YYYY-MM-DD`), or the
 /// newest minor in the calendar when none is.
 pub fn default_target(today: &str) -> KubeVersion {
     let cal = eks_calendar();
-    let parse = |v: &EksVersion| {
-        KubeVersion::parse(&v.minor).expect("calendar minors are checked by tests")
-    };
     cal.versions
         .iter()
-        .filter(|v| v.eks_release.as_str() <= today && today < v.end_standard.as_str())
-        .map(parse)
+        .filter(|v| v.standard_on(today))
+        .map(|v| v.minor)
         .max()
-        .or_else(|| cal.versions.iter().map(parse).max())
+        .or_else(|| cal.versions.iter().map(|v| v.minor).max())
         .expect("the EKS calendar is not empty")
 }
 
 /// Named targets: `eks-latest`, `eks-oldest-standard`, `eks-oldest-supported`, or a version.
 pub fn resolve_target(s: &str, today: &str) -> Result<KubeVersion, String> {
     let cal = eks_calendar();
-    let parse = |v: &EksVersion| KubeVersion::parse(&v.minor).expect("checked");
     match s {
         "eks-latest" => Ok(default_target(today)),
         "eks-oldest-standard" => cal
             .versions
             .iter()
-            .filter(|v| v.eks_release.as_str() <= today && today < v.end_standard.as_str())
-            .map(parse)
+            .filter(|v| v.standard_on(today))
+            .map(|v| v.minor)
             .min()
-            .ok_or_else(|| "no EKS version is in standard support in the bundled calendar".to_string()),
+            .ok_or_else(|| {
+                "no EKS version is in standard support in the bundled calendar".to_string()
+            }),
         "eks-oldest-supported" => cal
             .versions
             .iter()
-            .filter(|v| v.eks_release.as_str() <= today && today < v.end_extended.as_str())
-            .map(parse)
+            .filter(|v| v.supported_on(today))
+            .map(|v| v.minor)
             .min()
             .ok_or_else(|| "no EKS version is supported in the bundled calendar".to_string()),
-        other => KubeVersion::parse(other).ok_or_else(|| {
-            format!(
-                "`{other}` is not a Kubernetes version; write it like `1.33` or `v1.33.2`, or use eks-latest, eks-oldest-standard or eks-oldest-supported"
-            )
-        }),
+        other => {
+            let v = KubeVersion::parse(other).ok_or_else(|| {
+                format!(
+                    "`{other}` is not a Kubernetes version; write it like `1.33` or `v1.33.2`, or use eks-latest, eks-oldest-standard or eks-oldest-supported"
+                )
+            })?;
+            let (oldest, newest) = known_range();
+            if v < oldest || v > newest {
+                let mut m = format!(
+                    "Kubernetes `{other}` is outside what ekslint knows: ekslint {} knows Kubernetes {oldest} to {newest}",
+                    env!("CARGO_PKG_VERSION")
+                );
+                match suggest_version(v) {
+                    Some(s) => m.push_str(&format!("; did you mean `{s}`?")),
+                    None if v > newest => {
+                        m.push_str(" (a newer ekslint knows newer versions; eks-latest is the newest in EKS standard support)")
+                    }
+                    None => {}
+                }
+                return Err(m);
+            }
+            Ok(v)
+        }
     }
+}
+
+/// The Kubernetes versions a target may be: from the oldest minor in which the API table
+/// (`rules/api/deprecated-apis.yaml`) records a Kubernetes deprecation or removal, to the newest
+/// minor of the EKS calendar (`rules/eks-versions.yaml`). Outside it there is nothing to check
+/// against, and such a target is almost always a typo (`1.3` for `1.30`).
+pub fn known_range() -> (KubeVersion, KubeVersion) {
+    static RANGE: OnceLock<(KubeVersion, KubeVersion)> = OnceLock::new();
+    *RANGE.get_or_init(|| {
+        let oldest = crate::rules::api::support::table::ApiTable::get()
+            .rows
+            .iter()
+            .filter(|r| r.is_kubernetes())
+            .flat_map(|r| [r.deprecated(), r.removed()])
+            .flatten()
+            .min()
+            .expect("the API table has Kubernetes rows");
+        let newest = eks_calendar()
+            .versions
+            .iter()
+            .map(|v| v.minor)
+            .max()
+            .expect("the EKS calendar is not empty");
+        (oldest.min(newest), newest)
+    })
+}
+
+/// A known version that `v` is a likely typo of: a dropped trailing zero (`1.3` for `1.30`, the
+/// way YAML reads an unquoted 1.30 as a number).
+fn suggest_version(v: KubeVersion) -> Option<KubeVersion> {
+    let (oldest, newest) = known_range();
+    let tens = KubeVersion::new(v.major, v.minor.checked_mul(10)?);
+    (oldest <= tens && tens <= newest).then_some(tens)
 }
 
 /// Today's date in UTC as `YYYY-MM-DD`, from the system clock.
@@ -180,12 +291,22 @@ mod tests {
             Ok(KubeVersion::new(1, 32))
         );
         assert!(resolve_target("lts", "2026-11-22").is_err());
+        // Outside the known range: a dropped trailing zero is suggested.
+        let typo = resolve_target("1.3", "2026-11-22").unwrap_err();
+        assert!(typo.contains("did you mean `1.30`?"), "{typo}");
+        for v in ["1.40", "2.0", "0.9", "1.7"] {
+            assert!(resolve_target(v, "2026-11-22").is_err(), "{v}");
+        }
+        let (oldest, newest) = known_range();
+        assert_eq!(oldest, KubeVersion::new(1, 8));
+        let calendar_newest = eks_calendar().versions.iter().map(|v| v.minor).max();
+        assert_eq!(Some(newest), calendar_newest);
+        assert_eq!(resolve_target("1.8", "2026-11-22"), Ok(oldest));
     }
 
     #[test]
     fn calendar_rows_are_well_formed() {
         for v in &eks_calendar().versions {
-            assert!(KubeVersion::parse(&v.minor).is_some(), "{}", v.minor);
             assert!(
                 v.eks_release < v.end_standard && v.end_standard < v.end_extended,
                 "{}",

@@ -10,6 +10,7 @@
 //!
 //! `PROPTEST_CASES=N` runs N cases per property instead of the defaults below.
 
+mod fixes;
 mod generate;
 
 use std::collections::BTreeSet;
@@ -401,6 +402,41 @@ proptest! {
             [Some(a), Some(b), c].into_iter().flatten().map(|f| load(&f.input(), &s.limits)).collect();
         lint_and_check(&files, &s)?;
     }
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    /// Fixes on generated manifests: each alone changes only its nodes' data and keeps the file
+    /// loading as before; all of them converge.
+    #[test]
+    fn fixes_change_only_what_they_touch(
+        file in gen_file("a.yaml"),
+        target in target(),
+    ) {
+        let s = settings(target, true);
+        let input = file.input();
+        if let Ok(text) = String::from_utf8(input.bytes.clone()) {
+            fixes::check_fixes(&input.path, &text, &s)?;
+        }
+    }
+}
+
+/// The fix property is not vacuous: the generator's files carry fixes that apply.
+#[test]
+fn generated_files_carry_fixes_that_apply() {
+    let s = settings(KubeVersion::new(1, 33), true);
+    let mut applied = 0;
+    for file in sample(gen_file("a.yaml"), 200) {
+        let input = file.input();
+        if let Ok(text) = String::from_utf8(input.bytes.clone()) {
+            applied += fixes::check_fixes(&input.path, &text, &s).unwrap();
+        }
+    }
+    assert!(
+        applied >= 50,
+        "only {applied} fixes applied on 200 generated files"
+    );
 }
 
 // ------------------------------------------------------------- the generator is not vacuous

@@ -1,10 +1,11 @@
 use ekslint_manifest::Object;
 
-use super::{Section, aws_auth_data, edit_distance};
+use super::support::{Section, aws_auth_data};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};
 use crate::rule::Rule;
+use crate::support::suggest::is_typo_of;
 
 declare_rule! {
     /// ## What it does
@@ -24,16 +25,34 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
     /// data:
     ///   maproles: |
-    ///     - rolearn: arn:aws:iam::111122223333:role/nodes
+    ///     - rolearn: arn:aws:iam::111122223333:role/eks-nodes
+    ///       username: system:node:{{EC2PrivateDNSName}}
+    ///       groups:
+    ///         - system:bootstrappers
+    ///         - system:nodes
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
     /// data:
     ///   mapRoles: |
-    ///     - rolearn: arn:aws:iam::111122223333:role/nodes
+    ///     - rolearn: arn:aws:iam::111122223333:role/eks-nodes
+    ///       username: system:node:{{EC2PrivateDNSName}}
+    ///       groups:
+    ///         - system:bootstrappers
+    ///         - system:nodes
     /// ```
     ///
     /// ## Fix safety
@@ -50,7 +69,9 @@ declare_rule! {
         family: Auth,
         severity: Error,
         fix: Sometimes,
+        safety: Unsafe,
         summary: "An aws-auth data key that nearly matches mapRoles, mapUsers or mapAccounts is ignored",
+        placeholders: Judged,
     }
 }
 
@@ -68,7 +89,7 @@ pub(crate) fn meant(key: &str) -> Option<Section> {
         let want = s.key().to_ascii_lowercase();
         norm == want
             || want.strip_suffix('s') == Some(&norm)
-            || (norm.starts_with("map") && edit_distance(&norm, &want) <= 2)
+            || (norm.starts_with("map") && is_typo_of(&norm, &want))
     })
 }
 

@@ -1,6 +1,6 @@
 use ekslint_manifest::Object;
 
-use super::{Section, docs};
+use super::support::{Section, docs};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -19,21 +19,33 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/ops
-    ///     username: ops
-    ///     groups: [ops-admins]
-    ///   - rolearn: arn:aws:iam::111122223333:role/OPS
-    ///     username: ops-view
-    ///     groups: [viewers]
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/ops
+    ///       username: ops
+    ///       groups: [ops-admins]
+    ///     - rolearn: arn:aws:iam::111122223333:role/OPS
+    ///       username: ops-view
+    ///       groups: [viewers]
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/ops
-    ///     username: ops
-    ///     groups: [ops-admins, viewers]
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/ops
+    ///       username: ops
+    ///       groups: [ops-admins, viewers]
     /// ```
     ///
     /// ## References
@@ -45,6 +57,7 @@ declare_rule! {
         severity: Warning,
         fix: None,
         summary: "Two aws-auth mappings for the same role or user ARN: only one of them applies",
+        placeholders: Judged,
     }
 }
 

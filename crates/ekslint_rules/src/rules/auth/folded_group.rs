@@ -1,6 +1,6 @@
 use ekslint_manifest::Object;
 
-use super::docs;
+use super::support::docs;
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -20,22 +20,34 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/nodes
-    ///     username: system:node:{{EC2PrivateDNSName}}
-    ///     groups:
-    ///       - system:bootstrappers
-    ///        - system:nodes
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/eks-nodes
+    ///       username: system:node:{{EC2PrivateDNSName}}
+    ///       groups:
+    ///         - system:bootstrappers
+    ///          - system:nodes
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/nodes
-    ///     username: system:node:{{EC2PrivateDNSName}}
-    ///     groups:
-    ///       - system:bootstrappers
-    ///       - system:nodes
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/eks-nodes
+    ///       username: system:node:{{EC2PrivateDNSName}}
+    ///       groups:
+    ///         - system:bootstrappers
+    ///         - system:nodes
     /// ```
     ///
     /// ## References
@@ -47,6 +59,7 @@ declare_rule! {
         severity: Error,
         fix: None,
         summary: "A group string holds two list items folded together by an indentation slip, or stray spaces",
+        placeholders: Judged,
     }
 }
 

@@ -1,7 +1,7 @@
 use ekslint_manifest::Object;
 use ekslint_manifest::yaml11::Resolved;
 
-use super::{Section, docs, verbatim_node};
+use super::support::{Section, docs, verbatim_node};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};
@@ -25,14 +25,26 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// mapAccounts: |
-    ///   - 012345670123
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapAccounts: |
+    ///     - 012345670123
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// mapAccounts: |
-    ///   - "012345670123"
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapAccounts: |
+    ///     - "012345670123"
     /// ```
     ///
     /// ## Fix safety
@@ -47,7 +59,9 @@ declare_rule! {
         family: Auth,
         severity: Warning,
         fix: Sometimes,
+        safety: Safe,
         summary: "A mapAccounts item is not a quoted 12-digit account ID string",
+        placeholders: Judged,
     }
 }
 

@@ -1,9 +1,10 @@
 use ekslint_manifest::{NodeKind, Object};
 
-use super::{Row, Section, TABLE, docs, edit_distance};
+use super::support::{Row, Section, TABLE, docs};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
+use crate::support::suggest::is_typo_of;
 
 declare_rule! {
     /// ## What it does
@@ -28,19 +29,31 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// mapRoles: |
-    ///   - role_arn: arn:aws:iam::111122223333:role/admins
-    ///     username: admin
-    ///     groups: system:masters
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - role_arn: arn:aws:iam::111122223333:role/admins
+    ///       username: admin
+    ///       groups: cluster-admins
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/admins
-    ///     username: admin
-    ///     groups:
-    ///       - cluster-admins
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/admins
+    ///       username: admin
+    ///       groups:
+    ///         - cluster-admins
     /// ```
     ///
     /// ## References
@@ -53,6 +66,7 @@ declare_rule! {
         severity: Error,
         fix: None,
         summary: "A mapRoles or mapUsers entry lacks its ARN or username, has groups as a string, or misspells a field",
+        placeholders: Judged,
     }
 }
 
@@ -91,7 +105,7 @@ fn near_field(section: Section, key: &str) -> Option<&'static str> {
     ["rolearn", "userarn", "username", "groups", "userid"]
         .into_iter()
         .filter(|f| known(f))
-        .find(|f| edit_distance(&lower, f) <= 2)
+        .find(|f| is_typo_of(&lower, f))
 }
 
 impl Rule for MappingShape {

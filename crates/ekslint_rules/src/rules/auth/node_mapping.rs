@@ -1,6 +1,6 @@
 use ekslint_manifest::Object;
 
-use super::{Section, TABLE, docs};
+use super::support::{NodeKind, Section, TABLE, docs};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -28,21 +28,33 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/eks-nodes
-    ///     username: system:node:{{EC2PrivateDNSName}}
-    ///     groups:
-    ///       - system:nodes
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/eks-nodes
+    ///       username: system:node:{{EC2PrivateDNSName}}
+    ///       groups:
+    ///         - system:nodes
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/eks-nodes
-    ///     username: system:node:{{EC2PrivateDNSName}}
-    ///     groups:
-    ///       - system:bootstrappers
-    ///       - system:nodes
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/eks-nodes
+    ///       username: system:node:{{EC2PrivateDNSName}}
+    ///       groups:
+    ///         - system:bootstrappers
+    ///         - system:nodes
     /// ```
     ///
     /// ## References
@@ -56,6 +68,7 @@ declare_rule! {
         severity: Error,
         fix: None,
         summary: "A node role mapping lacks the node groups, or grants system:nodes to a username that is not system:node:…",
+        placeholders: Judged,
     }
 }
 
@@ -91,8 +104,8 @@ impl Rule for NodeMapping {
                         .map(|g| format!("`{g}`"))
                         .collect::<Vec<_>>()
                         .join(" and ");
-                    let who = match kind.kind.as_str() {
-                        "fargate" => "Fargate pods in this role cannot run",
+                    let who = match kind.kind {
+                        NodeKind::Fargate => "Fargate pods in this role cannot run",
                         _ => "nodes in this role cannot join the cluster",
                     };
                     ctx.report(
@@ -128,7 +141,7 @@ impl Rule for NodeMapping {
                     .with_label(row.emb.span(g), "node group")
                     .help(format!(
                         "for EC2 nodes use `username: {}`",
-                        TABLE.node_row("ec2-linux").username
+                        TABLE.node_row(NodeKind::Ec2Linux).username
                     ));
                 }
             }

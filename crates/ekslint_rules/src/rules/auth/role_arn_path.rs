@@ -1,11 +1,11 @@
 use ekslint_manifest::Object;
 
-use super::{Section, docs, verbatim_node};
+use super::support::{Section, docs, verbatim_node};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};
 use crate::rule::Rule;
-use crate::values::parse_role_arn;
+use crate::support::aws::parse_role_arn;
 
 declare_rule! {
     /// ## What it does
@@ -23,16 +23,32 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef
-    ///     username: admin:{{SessionName}}
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef
+    ///       username: admin:{{SessionName}}
+    ///       groups:
+    ///         - cluster-admins
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_0123456789abcdef
-    ///     username: admin:{{SessionName}}
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_0123456789abcdef
+    ///       username: admin:{{SessionName}}
+    ///       groups:
+    ///         - cluster-admins
     /// ```
     ///
     /// ## Fix safety
@@ -50,7 +66,9 @@ declare_rule! {
         family: Auth,
         severity: Error,
         fix: Sometimes,
+        safety: Unsafe,
         summary: "A mapRoles rolearn includes an IAM path, so it never matches the caller's path-less role ARN",
+        placeholders: Judged,
     }
 }
 

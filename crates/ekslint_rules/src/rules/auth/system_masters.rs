@@ -1,6 +1,6 @@
 use ekslint_manifest::Object;
 
-use super::{TABLE, docs};
+use super::support::{TABLE, docs};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -26,11 +26,17 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// mapUsers: |
-    ///   - userarn: arn:aws:iam::111122223333:user/admin
-    ///     username: admin
-    ///     groups:
-    ///       - system:masters
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapUsers: |
+    ///     - userarn: arn:aws:iam::111122223333:user/admin
+    ///       username: admin
+    ///       groups:
+    ///         - system:masters
     /// ```
     ///
     /// ## Use instead
@@ -41,11 +47,17 @@ declare_rule! {
     /// #   --principal-arn arn:aws:iam::111122223333:user/admin \
     /// #   --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy \
     /// #   --access-scope type=cluster
-    /// mapUsers: |
-    ///   - userarn: arn:aws:iam::111122223333:user/admin
-    ///     username: admin
-    ///     groups:
-    ///       - platform-admins
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapUsers: |
+    ///     - userarn: arn:aws:iam::111122223333:user/admin
+    ///       username: admin
+    ///       groups:
+    ///         - platform-admins
     /// ```
     ///
     /// ## References
@@ -60,6 +72,7 @@ declare_rule! {
         fix: None,
         summary: "An aws-auth mapping grants system:masters (unrestricted cluster-admin that access entries cannot carry)",
         security_severity: "8.0",
+        placeholders: Judged,
     }
 }
 

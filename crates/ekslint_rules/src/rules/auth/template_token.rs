@@ -1,6 +1,6 @@
 use ekslint_manifest::{Object, Span};
 
-use super::{Row, Section, TABLE, docs, verbatim_node};
+use super::support::{InMapUsers, Row, Section, TABLE, docs, verbatim_node};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};
@@ -26,16 +26,32 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/developers
-    ///     username: "developer:{{ SessionName }}"
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/developers
+    ///       username: "developer:{{ SessionName }}"
+    ///       groups:
+    ///         - developers
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// mapRoles: |
-    ///   - rolearn: arn:aws:iam::111122223333:role/developers
-    ///     username: "developer:{{SessionName}}"
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: aws-auth
+    ///   namespace: kube-system
+    /// data:
+    ///   mapRoles: |
+    ///     - rolearn: arn:aws:iam::111122223333:role/developers
+    ///       username: "developer:{{SessionName}}"
+    ///       groups:
+    ///         - developers
     /// ```
     ///
     /// ## Fix safety
@@ -51,7 +67,9 @@ declare_rule! {
         family: Auth,
         severity: Error,
         fix: Sometimes,
+        safety: Safe,
         summary: "A username or group uses a template token that is not rendered, or one that fails for IAM users",
+        placeholders: Judged,
     }
 }
 
@@ -121,7 +139,7 @@ fn check_token(
     let span = token_span.unwrap_or_else(|| emb.span(node));
     let exact = TABLE.token(inner);
     match exact {
-        Some(t) if row.section == Section::Users && t.in_map_users == "fails" => {
+        Some(t) if row.section == Section::Users && t.in_map_users == InMapUsers::Fails => {
             ctx.report(
                 span,
                 format!("`{token}` in `mapUsers`: IAM users have no EC2 instance session, so authentication fails for this user"),
@@ -129,7 +147,7 @@ fn check_token(
             .label("only for EC2 node roles")
             .help("use a fixed username for IAM users (the user ARN or a name)");
         }
-        Some(t) if row.section == Section::Users && t.in_map_users == "empty" => {
+        Some(t) if row.section == Section::Users && t.in_map_users == InMapUsers::Empty => {
             ctx.report(
                 span,
                 format!("`{token}` in `mapUsers`: IAM users have no session name, so it renders as an empty string"),

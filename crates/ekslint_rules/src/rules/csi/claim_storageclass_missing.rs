@@ -1,4 +1,4 @@
-use super::facts::{ClassRef, EKS_BUILTIN_CLASS};
+use super::support::facts::{ClassRef, EKS_BUILTIN_CLASS};
 use crate::context::SetCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -15,17 +15,24 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// A claim whose class does not exist stays `Pending` forever with `storageclass.storage.k8s.io
-    /// "<name>" not found`. Class names from another platform (`standard`, `managed-premium`,
-    /// `standard-rwo`) are a common leftover of a migration.
+    /// "<name>" not found`. The class names another platform creates (`standard-rwo`,
+    /// `managed-csi`, `azurefile-csi`, …) are PORT015's, which names the AWS class to use.
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: storage.k8s.io/v1
+    /// kind: StorageClass
+    /// metadata:
+    ///   name: ebs-gp3
+    /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
+    /// ---
     /// apiVersion: v1
     /// kind: PersistentVolumeClaim
     /// metadata:
     ///   name: data
     /// spec:
-    ///   storageClassName: standard-rwo
+    ///   storageClassName: ebs-gp
     ///   accessModes: [ReadWriteOnce]
     ///   resources:
     ///     requests:
@@ -34,12 +41,19 @@ declare_rule! {
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: storage.k8s.io/v1
+    /// kind: StorageClass
+    /// metadata:
+    ///   name: ebs-gp3
+    /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
+    /// ---
     /// apiVersion: v1
     /// kind: PersistentVolumeClaim
     /// metadata:
     ///   name: data
     /// spec:
-    ///   storageClassName: ebs-gp3   # defined in the input or on the cluster
+    ///   storageClassName: ebs-gp3
     ///   accessModes: [ReadWriteOnce]
     ///   resources:
     ///     requests:
@@ -73,7 +87,11 @@ impl Rule for ClaimStorageclassMissing {
             let ClassRef::Named(n) = &c.class else {
                 continue;
             };
-            if &**n == EKS_BUILTIN_CLASS || facts.has_class(n) {
+            // Classes another platform creates (standard-rwo, managed-csi, …) are PORT015's.
+            if &**n == EKS_BUILTIN_CLASS
+                || facts.has_class(n)
+                || crate::rules::port::support::table::foreign_class_name(n).is_some()
+            {
                 continue;
             }
             out.push((
@@ -83,7 +101,7 @@ impl Rule for ClaimStorageclassMissing {
                     c.display_name()
                 ),
                 format!("defined classes: {}", known.join(", ")),
-                super::did_you_mean(n, known.iter().copied()).map(str::to_string),
+                crate::support::suggest::closest(n, known.iter().copied()).map(str::to_string),
             ));
         }
         for (l, msg, help, dym) in out {

@@ -1,4 +1,4 @@
-use super::facts::ClassRef;
+use super::support::facts::ClassRef;
 use crate::context::SetCtx;
 use crate::declare_rule;
 use crate::rule::Rule;

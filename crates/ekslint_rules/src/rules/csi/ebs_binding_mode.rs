@@ -1,6 +1,6 @@
 use ekslint_manifest::Object;
 
-use super::{Driver, StorageClass};
+use super::support::{Driver, StorageClass};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;

@@ -1,11 +1,12 @@
 use ekslint_manifest::Object;
 
-use super::{Driver, StorageClass, quoted};
+use super::support::table::ParamKind;
+use super::support::{Driver, StorageClass, quoted};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};
 use crate::rule::Rule;
-use crate::values::curly_quoted;
+use crate::support::quotes::curly_quoted;
 
 declare_rule! {
     /// ## What it does
@@ -27,6 +28,7 @@ declare_rule! {
     /// metadata:
     ///   name: encrypted-gp3
     /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
     /// parameters:
     ///   encrypted: "True"
     /// ```
@@ -38,6 +40,7 @@ declare_rule! {
     /// metadata:
     ///   name: encrypted-gp3
     /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
     /// parameters:
     ///   encrypted: "true"
     /// ```
@@ -56,6 +59,7 @@ declare_rule! {
         family: Csi,
         severity: Error,
         fix: Sometimes,
+        safety: Mixed,
         summary: "An EBS CSI boolean parameter that is not exactly \"true\" or \"false\" (the driver reads it as false)",
         security_severity: "7.5",
     }
@@ -71,7 +75,7 @@ impl Rule for EbsBooleanParameter {
             let Some(row) = Driver::Ebs.row().param(p.key) else {
                 continue;
             };
-            if row.kind != "bool_exact" {
+            if row.kind != ParamKind::BoolExact {
                 continue;
             }
             let text = tree.scalar_text(p.value_node);

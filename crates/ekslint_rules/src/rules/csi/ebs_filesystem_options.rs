@@ -1,6 +1,7 @@
 use ekslint_manifest::Object;
 
-use super::{Driver, StorageClass};
+use super::support::table::ParamKind;
+use super::support::{Driver, StorageClass};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -28,6 +29,7 @@ declare_rule! {
     /// metadata:
     ///   name: xfs-tuned
     /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
     /// parameters:
     ///   csi.storage.k8s.io/fstype: xfs
     ///   numberOfInodes: "1000000"
@@ -41,6 +43,7 @@ declare_rule! {
     /// metadata:
     ///   name: ext4-tuned
     /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
     /// parameters:
     ///   csi.storage.k8s.io/fstype: ext4
     ///   numberOfInodes: "1000000"
@@ -107,7 +110,7 @@ impl Rule for EbsFilesystemOptions {
             if prow.fstypes.is_empty() {
                 continue;
             }
-            if prow.kind == "alnum"
+            if prow.kind == ParamKind::Alnum
                 && let Some(v) = p.value
                 && (v.is_empty() || !v.chars().all(|c| c.is_ascii_alphanumeric()))
             {

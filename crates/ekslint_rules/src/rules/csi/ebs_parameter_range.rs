@@ -1,11 +1,12 @@
 use ekslint_manifest::Object;
 
-use super::{Driver, StorageClass};
+use super::support::{Driver, StorageClass};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};
 use crate::rule::Rule;
-use crate::values::{Arn, parse_go_int};
+use crate::support::aws::Arn;
+use crate::support::go::parse_go_int;
 
 declare_rule! {
     /// ## What it does
@@ -32,6 +33,7 @@ declare_rule! {
     /// metadata:
     ///   name: gp3-slow
     /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
     /// parameters:
     ///   type: gp3
     ///   iops: "1000"
@@ -46,6 +48,7 @@ declare_rule! {
     /// metadata:
     ///   name: gp3
     /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
     /// parameters:
     ///   type: gp3
     ///   iops: "3000"
@@ -62,6 +65,7 @@ declare_rule! {
         family: Csi,
         severity: Warning,
         fix: Sometimes,
+        safety: Safe,
         summary: "An EBS StorageClass value outside the documented range, or a deprecated EBS key",
     }
 }
@@ -131,7 +135,7 @@ impl Rule for EbsParameterRange {
         if let Some(p) = sc.param(d, "kmsKeyId")
             && let Some(v) = p.value
             && !v.is_empty()
-            && !super::is_placeholder(v)
+            && !crate::support::placeholder::is_placeholder(v)
         {
             let ok =
                 Arn::parse(v).is_some_and(|a| a.service == "kms" && a.resource.starts_with("key/"));

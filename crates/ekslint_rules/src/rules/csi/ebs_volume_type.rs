@@ -1,11 +1,11 @@
 use ekslint_manifest::Object;
 
-use super::{Driver, StorageClass, quoted};
+use super::support::{Driver, StorageClass, quoted};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};
 use crate::rule::Rule;
-use crate::values::{IntError, parse_go_int};
+use crate::support::go::{IntError, parse_go_int};
 
 declare_rule! {
     /// ## What it does
@@ -29,6 +29,7 @@ declare_rule! {
     /// metadata:
     ///   name: fast
     /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
     /// parameters:
     ///   type: IO2
     ///   throughput: "500"
@@ -41,6 +42,7 @@ declare_rule! {
     /// metadata:
     ///   name: fast
     /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
     /// parameters:
     ///   type: io2
     ///   iopsPerGB: "100"
@@ -57,6 +59,7 @@ declare_rule! {
         family: Csi,
         severity: Error,
         fix: Sometimes,
+        safety: Safe,
         summary: "An EBS volume type, IOPS or throughput combination that CreateVolume rejects",
     }
 }

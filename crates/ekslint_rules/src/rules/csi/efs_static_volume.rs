@@ -1,11 +1,11 @@
 use ekslint_manifest::Object;
 
-use super::Driver;
-use super::efs_storageclass_invalid::is_fs_id;
+use super::support::Driver;
+use super::support::is_fs_id;
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
-use crate::values::parse_go_bool;
+use crate::support::go::parse_go_bool;
 
 declare_rule! {
     /// ## What it does
@@ -120,7 +120,7 @@ impl Rule for EfsStaticVolume {
         let mut ap = None;
         if let Some(hn) = tree.get(csi, "volumeHandle")
             && let Some(h) = tree.scalar_text(hn)
-            && !super::is_placeholder(h)
+            && !crate::support::placeholder::is_placeholder(h)
         {
             match parse_handle(h) {
                 Ok((a, b)) => (s3, ap) = (a, b),

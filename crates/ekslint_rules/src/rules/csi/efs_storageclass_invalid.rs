@@ -1,10 +1,10 @@
 use ekslint_manifest::Object;
 
-use super::{Driver, StorageClass, did_you_mean};
+use super::support::{Driver, StorageClass};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
-use crate::values::{parse_go_bool, parse_go_int};
+use crate::support::go::{parse_go_bool, parse_go_int};
 
 declare_rule! {
     /// ## What it does
@@ -71,14 +71,6 @@ declare_rule! {
     }
 }
 
-pub(super) fn is_fs_id(s: &str, prefix: &str) -> bool {
-    s.strip_prefix(prefix).is_some_and(|h| {
-        (8..=40).contains(&h.len())
-            && h.bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    })
-}
-
 impl Rule for EfsStorageclassInvalid {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
@@ -101,7 +93,7 @@ impl Rule for EfsStorageclassInvalid {
                 .find(|p| {
                     p.key != want
                         && !known.contains(&p.key)
-                        && did_you_mean(p.key, [want].into_iter()).is_some()
+                        && crate::support::suggest::is_typo_of(p.key, want)
                 })
                 .copied()
         };
@@ -146,8 +138,8 @@ impl Rule for EfsStorageclassInvalid {
         }
         if let Some(p) = sc.param(d, "fileSystemId")
             && let Some(v) = p.value
-            && !is_fs_id(v, "fs-")
-            && !super::is_placeholder(v)
+            && !super::support::is_fs_id(v, "fs-")
+            && !crate::support::placeholder::is_placeholder(v)
         {
             ctx.report(
                 tree.span(p.value_node),

@@ -1,6 +1,6 @@
 use ekslint_manifest::Object;
 
-use super::{Driver, StorageClass, did_you_mean};
+use super::support::{Driver, StorageClass};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -81,7 +81,9 @@ impl Rule for EfsStorageclassRisky {
             }
             let f = ctx.report(tree.span(p.key_node), format!("the EFS CSI driver does not read `{}`: keys are case-sensitive and unknown keys are ignored silently", p.key));
             f.label("ignored");
-            if let Some(k) = did_you_mean(p.key, row.params.iter().map(|r| r.key.as_str())) {
+            if let Some(k) =
+                crate::support::suggest::closest(p.key, row.params.iter().map(|r| r.key.as_str()))
+            {
                 f.help(format!("did you mean `{k}`?"));
             }
         }
@@ -110,7 +112,7 @@ impl Rule for EfsStorageclassRisky {
         let unique = sc.value(d, "ensureUniqueDirectory") != Some("false")
             && sc
                 .value(d, "ensureUniqueDirectory")
-                .and_then(crate::values::parse_go_bool)
+                .and_then(crate::support::go::parse_go_bool)
                 != Some(false);
         if let Some(pat) = pattern {
             let base = sc.value(d, "basePath").unwrap_or("");

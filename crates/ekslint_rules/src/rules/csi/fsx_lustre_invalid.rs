@@ -1,10 +1,11 @@
 use ekslint_manifest::Object;
 
-use super::{Driver, StorageClass};
+use super::support::table::ParamKind;
+use super::support::{Driver, StorageClass};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
-use crate::values::{parse_go_bool, parse_go_int};
+use crate::support::go::{parse_go_bool, parse_go_int};
 
 declare_rule! {
     /// ## What it does
@@ -118,7 +119,7 @@ impl Rule for FsxLustreInvalid {
         if let Some(p) = sc.param(d, "securityGroupIds")
             && let Some(v) = p.value
             && v.contains(char::is_whitespace)
-            && !super::is_placeholder(v)
+            && !crate::support::placeholder::is_placeholder(v)
         {
             ctx.report(tree.span(p.value_node), "`securityGroupIds` is split on `,` without trimming: the spaces become part of the IDs and CreateFileSystem fails")
                 .label("remove the spaces")
@@ -130,18 +131,18 @@ impl Rule for FsxLustreInvalid {
                 continue;
             };
             let span = tree.span(p.value_node);
-            match r.kind.as_str() {
-                "enum" if !r.values.iter().any(|x| x == v) => {
+            match r.kind {
+                ParamKind::Enum if !r.values.iter().any(|x| x == v) => {
                     ctx.report(
                         span,
                         format!("`{}: {v}` is not one of {}", p.key, r.values.join(", ")),
                     )
                     .label("unknown value");
                 }
-                "int64" if parse_go_int(v, 64).is_err() => {
+                ParamKind::Int64 if parse_go_int(v, 64).is_err() => {
                     ctx.report(span, format!("`{}` must be an integer: CreateVolume fails with `{} must be a number`", p.key, p.key)).label("not an integer");
                 }
-                "bool_go" if parse_go_bool(v).is_none() => {
+                ParamKind::BoolGo if parse_go_bool(v).is_none() => {
                     ctx.report(
                         span,
                         format!(

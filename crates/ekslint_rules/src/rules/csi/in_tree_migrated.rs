@@ -1,6 +1,7 @@
 use ekslint_manifest::Object;
 
-use super::{StorageClass, table, volume_sources};
+use super::support::table::OnEks;
+use super::support::{StorageClass, table, volume_sources};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -50,6 +51,14 @@ declare_rule! {
     /// on `topology.kubernetes.io/zone`; a Pod mounts the volume through a claim of that
     /// PersistentVolume (the EBS CSI driver has no inline volumes).
     ///
+    /// ## Fix safety
+    /// For a `kubernetes.io/aws-ebs` StorageClass without `zone`/`zones`, the fix changes the
+    /// provisioner to `ebs.csi.aws.com` and `fsType` to `csi.storage.k8s.io/fstype` (the other
+    /// parameters mean the same to the CSI driver). Unsafe: the provisioner of an existing class
+    /// cannot be changed (delete and recreate the class; bound volumes keep working), and a class
+    /// without `type` gets gp3 volumes from the CSI driver where the in-tree plugin made gp2.
+    /// `zone`/`zones` become `allowedTopologies`, which needs review: no fix then.
+    ///
     /// ## References
     /// - EKS CSI migration FAQ: <https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi-migration-faq.html>
     /// - Removed volume types: <https://kubernetes.io/docs/reference/storage/volume-types/>
@@ -59,7 +68,8 @@ declare_rule! {
         name: "in-tree-migrated",
         family: Csi,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
+        safety: Unsafe,
         summary: "The in-tree EBS (or Portworx) provisioner or volume source: works only through CSI migration, migrate to the CSI driver",
     }
 }
@@ -69,9 +79,10 @@ impl Rule for InTreeMigrated {
         let tree = ctx.tree();
         if let Some(sc) = StorageClass::of(tree, obj)
             && let Some(p) = table::plugin_by_provisioner(sc.provisioner)
-            && p.eks == "migrate"
+            && p.eks == OnEks::Migrate
         {
             let csi = p.csi_driver.as_deref().unwrap_or("");
+            let text = ctx.text();
             let f = ctx.report(
                 tree.span(sc.provisioner_node),
                 format!(
@@ -98,13 +109,54 @@ impl Rule for InTreeMigrated {
                     }
                 }
                 f.help(steps.join("; "));
+                // The same class on the CSI driver, when every parameter maps one to one. Unsafe:
+                // an existing class's provisioner cannot change (recreate it), and without a
+                // `type` the CSI driver creates gp3 where the in-tree plugin created gp2.
+                let zoned = sc
+                    .params
+                    .iter()
+                    .any(|q| matches!(q.key.to_ascii_lowercase().as_str(), "zone" | "zones"));
+                if !zoned {
+                    let prov_span = tree.span(sc.provisioner_node);
+                    let quote = text[prov_span.range()]
+                        .chars()
+                        .next()
+                        .filter(|c| *c == '"' || *c == '\'');
+                    let q = quote.map(String::from).unwrap_or_default();
+                    let mut edits = vec![crate::finding::Edit {
+                        span: prov_span,
+                        replacement: format!("{q}ebs.csi.aws.com{q}"),
+                    }];
+                    for p in sc
+                        .params
+                        .iter()
+                        .filter(|p| p.key.eq_ignore_ascii_case("fstype"))
+                    {
+                        let ks = tree.span(p.key_node);
+                        let kq = text[ks.range()]
+                            .chars()
+                            .next()
+                            .filter(|c| *c == '"' || *c == '\'')
+                            .map(String::from)
+                            .unwrap_or_default();
+                        edits.push(crate::finding::Edit {
+                            span: ks,
+                            replacement: format!("{kq}csi.storage.k8s.io/fstype{kq}"),
+                        });
+                    }
+                    f.fix(crate::finding::Fix {
+                        title: "Provision with ebs.csi.aws.com (recreate the class; without `type`, volumes become gp3)".to_string(),
+                        edits,
+                        applicability: crate::finding::Applicability::Unsafe,
+                    });
+                }
             }
         }
         for v in volume_sources(tree, obj) {
             let Some(p) = table::plugin_by_field(v.field) else {
                 continue;
             };
-            if p.eks != "migrate" {
+            if p.eks != OnEks::Migrate {
                 continue;
             }
             let csi = p.csi_driver.as_deref().unwrap_or("");

@@ -1,6 +1,7 @@
 use ekslint_manifest::Object;
 
-use super::{StorageClass, table};
+use super::support::table::OnEks;
+use super::support::{StorageClass, table};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -11,7 +12,8 @@ declare_rule! {
     /// another cloud's storage (`kubernetes.io/gce-pd`, `azure-disk`, `azure-file`, `cinder`,
     /// `vsphere-volume`), or a plugin Kubernetes removed without a CSI migration (`rbd`,
     /// `glusterfs`, `cephfs`, `quobyte`, `storageos`, `scaleio`). The message names the release
-    /// that removed the in-tree driver.
+    /// that removed the in-tree driver. Other clouds' CSI drivers (`pd.csi.storage.gke.io`,
+    /// `disk.csi.azure.com`, …) are PORT014's.
     ///
     /// ## Why is this bad?
     /// Another cloud's provisioner is redirected by CSI migration to that cloud's CSI driver,
@@ -53,7 +55,7 @@ declare_rule! {
         family: Csi,
         severity: Error,
         fix: None,
-        summary: "A StorageClass provisioner of another cloud or of a removed in-tree plugin",
+        summary: "An in-tree StorageClass provisioner of another cloud or of a removed plugin",
     }
 }
 
@@ -67,8 +69,8 @@ impl Rule for InTreeProvisioner {
             return;
         };
         let span = tree.span(sc.provisioner_node);
-        match p.eks.as_str() {
-            "other-cloud" => {
+        match p.eks {
+            OnEks::OtherCloud => {
                 let csi = p.csi_driver.as_deref().unwrap_or("its CSI driver");
                 ctx.report(
                     span,
@@ -80,7 +82,7 @@ impl Rule for InTreeProvisioner {
                 .label("not usable on EKS")
                 .help("use `provisioner: ebs.csi.aws.com` (block, e.g. `type: gp3`) or `efs.csi.aws.com` (shared file system)");
             }
-            "removed" if ctx.target >= p.removed() => {
+            OnEks::Removed if ctx.target >= p.removed() => {
                 let target = ctx.target;
                 ctx.report(
                     span,

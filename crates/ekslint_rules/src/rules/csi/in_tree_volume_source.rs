@@ -1,6 +1,7 @@
 use ekslint_manifest::Object;
 
-use super::{table, volume_sources};
+use super::support::table::OnEks;
+use super::support::{table, volume_sources};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -17,7 +18,8 @@ declare_rule! {
     ///   `photonPersistentDisk` (1.16), and `gitRepo` (disabled after 1.35).
     ///
     /// `awsElasticBlockStore` and `portworxVolume` still work through CSI migration and are
-    /// reported by CSI016 instead.
+    /// reported by CSI016 instead. A `csi` volume of another cloud's driver
+    /// (`gcsfuse.csi.storage.gke.io`, `file.csi.azure.com`, …) is PORT014's.
     ///
     /// ## Why is this bad?
     /// The API still accepts the fields, so `kubectl apply` succeeds, but the kubelet cannot
@@ -77,8 +79,8 @@ impl Rule for InTreeVolumeSource {
                 continue;
             };
             let span = tree.span(v.key);
-            match p.eks.as_str() {
-                "other-cloud" => {
+            match p.eks {
+                OnEks::OtherCloud => {
                     let csi = p.csi_driver.as_deref().unwrap_or("its CSI driver");
                     ctx.report(
                         span,
@@ -90,7 +92,7 @@ impl Rule for InTreeVolumeSource {
                     .label("not usable on EKS")
                     .help("copy the data to EBS or EFS and mount it through a PersistentVolumeClaim of an ebs.csi.aws.com or efs.csi.aws.com StorageClass");
                 }
-                "removed" if ctx.target >= p.removed() => {
+                OnEks::Removed if ctx.target >= p.removed() => {
                     let target = ctx.target;
                     let f = ctx.report(
                         span,

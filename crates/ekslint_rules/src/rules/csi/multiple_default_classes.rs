@@ -34,6 +34,21 @@ declare_rule! {
     ///
     /// ## Use instead
     /// Keep the annotation on one class only (`"false"` or no annotation on the others).
+    /// ```yaml
+    /// apiVersion: storage.k8s.io/v1
+    /// kind: StorageClass
+    /// metadata:
+    ///   name: gp2
+    /// provisioner: kubernetes.io/aws-ebs
+    /// ---
+    /// apiVersion: storage.k8s.io/v1
+    /// kind: StorageClass
+    /// metadata:
+    ///   name: gp3
+    ///   annotations:
+    ///     storageclass.kubernetes.io/is-default-class: "true"
+    /// provisioner: ebs.csi.aws.com
+    /// ```
     ///
     /// ## References
     /// - Default StorageClass: <https://kubernetes.io/docs/concepts/storage/storage-classes/#default-storageclass>

@@ -1,7 +1,7 @@
 use ekslint_manifest::{NodeId, Object, Tree};
 
-use super::facts::Resolved;
-use super::{Driver, StorageClass, quantity_bytes};
+use super::support::facts::Resolved;
+use super::support::{Driver, StorageClass, quantity_bytes};
 use crate::context::{FileCtx, SetCtx};
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -22,12 +22,21 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: storage.k8s.io/v1
+    /// kind: StorageClass
+    /// metadata:
+    ///   name: fsx-sc
+    /// provisioner: fsx.csi.aws.com
+    /// parameters:
+    ///   subnetId: subnet-0eabfaa81fb22bcaf
+    ///   securityGroupIds: sg-068000ccf82dfba88
+    /// ---
     /// apiVersion: v1
     /// kind: PersistentVolumeClaim
     /// metadata:
     ///   name: fsx-claim
     /// spec:
-    ///   storageClassName: fsx-sc   # provisioner: fsx.csi.aws.com
+    ///   storageClassName: fsx-sc
     ///   accessModes: [ReadWriteMany]
     ///   resources:
     ///     requests:
@@ -36,6 +45,15 @@ declare_rule! {
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: storage.k8s.io/v1
+    /// kind: StorageClass
+    /// metadata:
+    ///   name: fsx-sc
+    /// provisioner: fsx.csi.aws.com
+    /// parameters:
+    ///   subnetId: subnet-0eabfaa81fb22bcaf
+    ///   securityGroupIds: sg-068000ccf82dfba88
+    /// ---
     /// apiVersion: v1
     /// kind: PersistentVolumeClaim
     /// metadata:

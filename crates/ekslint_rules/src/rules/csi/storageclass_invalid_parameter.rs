@@ -1,6 +1,7 @@
 use ekslint_manifest::Object;
 
-use super::{Driver, StorageClass, did_you_mean, quoted, table};
+use super::support::table::ParamKind;
+use super::support::{Driver, StorageClass, quoted, table};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};
@@ -70,6 +71,7 @@ declare_rule! {
         family: Csi,
         severity: Error,
         fix: Sometimes,
+        safety: Safe,
         summary: "A StorageClass parameter key the driver rejects, or a parameter value that is not a string",
     }
 }
@@ -90,7 +92,7 @@ impl Rule for StorageclassInvalidParameter {
                     && Driver::Ebs
                         .row()
                         .param(p.key)
-                        .is_some_and(|r| r.kind == "bool_exact")
+                        .is_some_and(|r| r.kind == ParamKind::BoolExact)
                     && !matches!(tree.scalar_text(p.value_node), Some("true" | "false"));
                 if !owned_by_bool_rule {
                     let span = tree.span(p.value_node);
@@ -146,9 +148,10 @@ impl Rule for StorageclassInvalidParameter {
                         f.label("unknown reserved key");
                         if p.key.contains("/pvc/") || p.key.contains("/pv/") {
                             f.help("`csi.storage.k8s.io/pvc/name`, `/pvc/namespace` and `/pv/name` are added by the sidecar (`--extra-create-metadata`); do not set them");
-                        } else if let Some(k) =
-                            did_you_mean(p.key, reserved.keys.iter().map(String::as_str))
-                        {
+                        } else if let Some(k) = crate::support::suggest::closest(
+                            p.key,
+                            reserved.keys.iter().map(String::as_str),
+                        ) {
                             f.help(format!("did you mean `{k}`?"));
                         }
                     }
@@ -188,7 +191,9 @@ impl Rule for StorageclassInvalidParameter {
                     }],
                     applicability: Applicability::Safe,
                 });
-            } else if let Some(k) = did_you_mean(p.key, row.params.iter().map(|r| r.key.as_str())) {
+            } else if let Some(k) =
+                crate::support::suggest::closest(p.key, row.params.iter().map(|r| r.key.as_str()))
+            {
                 f.help(format!("did you mean `{k}`?"));
             } else {
                 f.help("known keys: type, iops, iopsPerGB, throughput, encrypted, kmsKeyId, csi.storage.k8s.io/fstype, blockSize, inodeSize, bytesPerInode, numberOfInodes, ext4BigAlloc, ext4ClusterSize, ext4EncryptionSupport, allowAutoIOPSPerGBIncrease, allowAutoIOPSIncreaseOnModify, volumeInitializationRate, blockAttachUntilInitialized, tagSpecification_<N>");

@@ -1,5 +1,5 @@
-use super::Driver;
-use super::facts::{ClassFact, Resolved};
+use super::support::Driver;
+use super::support::facts::{ClassFact, Resolved};
 use crate::context::SetCtx;
 use crate::declare_rule;
 use crate::index::Loc;
@@ -33,6 +33,7 @@ declare_rule! {
     /// metadata:
     ///   name: ebs-gp3
     /// provisioner: ebs.csi.aws.com
+    /// volumeBindingMode: WaitForFirstConsumer
     /// ---
     /// # claim.yaml
     /// apiVersion: v1
@@ -49,12 +50,22 @@ declare_rule! {
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: storage.k8s.io/v1
+    /// kind: StorageClass
+    /// metadata:
+    ///   name: efs-sc
+    /// provisioner: efs.csi.aws.com
+    /// parameters:
+    ///   provisioningMode: efs-ap
+    ///   fileSystemId: fs-92107410
+    ///   directoryPerms: "700"
+    /// ---
     /// apiVersion: v1
     /// kind: PersistentVolumeClaim
     /// metadata:
     ///   name: shared
     /// spec:
-    ///   storageClassName: efs-sc   # provisioner: efs.csi.aws.com
+    ///   storageClassName: efs-sc
     ///   accessModes: [ReadWriteMany]
     ///   resources:
     ///     requests:

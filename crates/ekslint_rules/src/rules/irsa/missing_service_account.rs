@@ -5,12 +5,17 @@ use crate::rule::Rule;
 declare_rule! {
     /// ## What it does
     /// Resolves every workload's ServiceAccount the way Kubernetes does, in the workload's own
-    /// namespace (`default` when `metadata.namespace` is absent): `spec.serviceAccountName`, or the
-    /// deprecated `spec.serviceAccount`. Reports, at that value, a ServiceAccount that no file of the
-    /// input defines. The `default` ServiceAccount is never reported: every namespace has one.
+    /// namespace: `spec.serviceAccountName`, or the deprecated `spec.serviceAccount`. Reports, at
+    /// that value, a ServiceAccount that no file of the input defines in that namespace. The
+    /// namespace is `metadata.namespace`, or the `namespace:` of the kustomization.yaml that lists
+    /// the file (Kustomize applies it over the object's own); when neither gives one, the deploy
+    /// tool sets it (`kubectl apply -n`, Helm, Argo CD), and a ServiceAccount of that name in any
+    /// namespace counts. The `default` ServiceAccount is never reported: every namespace has one.
     /// Neither is a name that is not a valid object name (`$SA_NAME`, `${KSA_NAME}`): that is a
-    /// placeholder another tool fills in.
-    /// When a ServiceAccount of that name exists in another namespace, it is labelled.
+    /// placeholder another tool fills in, nor one declared in `.ekslint.yaml` as created
+    /// elsewhere (`external-service-accounts: [name, namespace/name]`, `*` for any part).
+    /// When a ServiceAccount of that name exists in another namespace, it is labelled; when one
+    /// of a near name exists, it is suggested.
     ///
     /// Files passed with `--context` count as part of the input (their ServiceAccounts are found)
     /// but are never reported on, so a pre-commit hook that lints only the changed Deployment still
@@ -23,10 +28,12 @@ declare_rule! {
     /// missing too. A same-named ServiceAccount in another namespace does not help: the lookup is
     /// always in the pod's namespace.
     ///
-    /// Severity: warning, not error. The ServiceAccount is often created outside these manifests
-    /// (`eksctl create iamserviceaccount`, Terraform, another Helm chart), and ekslint cannot see
-    /// those. Lint the whole repository, or pass the other files with `--context`, to make the
-    /// finding exact; suppress it for accounts that another tool owns.
+    /// Severity: warning when the input holds a ServiceAccount of that name in another namespace
+    /// or one of a near name (a typo); info when it holds nothing like it, because the
+    /// ServiceAccount is then most often created outside these manifests (`eksctl create
+    /// iamserviceaccount`, Terraform, another Helm chart), which ekslint cannot see. Declare those
+    /// in `external-service-accounts`, lint the whole repository, or pass the other files with
+    /// `--context`, to make the finding exact.
     ///
     /// ## Example
     /// ```yaml
@@ -36,9 +43,16 @@ declare_rule! {
     ///   name: reader
     ///   namespace: apps
     /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
     ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
     ///     spec:
-    ///       serviceAccountName: s3-reader   # no ServiceAccount apps/s3-reader anywhere
+    ///       serviceAccountName: s3-reader
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
     /// ```
     ///
     /// ## Use instead
@@ -50,6 +64,23 @@ declare_rule! {
     ///   namespace: apps
     ///   annotations:
     ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    ///   namespace: apps
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
     /// ```
     ///
     /// ## References
@@ -75,24 +106,51 @@ impl Rule for MissingServiceAccount {
                 || facts
                     .service_account(&w.namespace, &w.service_account)
                     .is_some()
+                || ctx
+                    .settings
+                    .external_service_account(w.namespace.name(), &w.service_account)
             {
                 continue;
             }
             let elsewhere: Vec<_> = facts.service_accounts_named(&w.service_account).collect();
-            let mut message = format!(
-                "ServiceAccount `{}` is not defined in namespace `{}` in any file of the input; {} cannot create pods until it exists",
-                w.service_account,
-                w.namespace,
-                super::describe(w)
+            // A near miss of a ServiceAccount the input defines in the same namespace: a typo.
+            let near = crate::support::suggest::closest(
+                &w.service_account,
+                facts
+                    .service_accounts
+                    .iter()
+                    .filter(|s| s.namespace.may_equal(&w.namespace))
+                    .map(|s| &*s.name),
             );
+            let mut message = match w.namespace.name() {
+                Some(ns) => format!(
+                    "ServiceAccount `{}` is not defined in namespace `{ns}` in any file of the input; {} cannot create pods until it exists",
+                    w.service_account,
+                    super::support::describe(w)
+                ),
+                None => format!(
+                    "ServiceAccount `{}` is not defined in any file of the input (the workload's namespace is set at deploy time, so any namespace would do); {} cannot create pods until it exists",
+                    w.service_account,
+                    super::support::describe(w)
+                ),
+            };
             if let Some(s) = elsewhere.first() {
                 message.push_str(&format!(
-                    " (a ServiceAccount `{}` exists in namespace `{}`, which does not count)",
+                    " (a ServiceAccount `{}` exists in namespace {}, which does not count)",
                     s.name, s.namespace
                 ));
             }
             let f = ctx.report(loc.file.clone(), loc.span, message);
-            f.label("no such ServiceAccount in this namespace");
+            // Nothing like it in the input: most likely another tool creates it (eksctl,
+            // Terraform), which the config can declare.
+            if elsewhere.is_empty() && near.is_none() {
+                f.severity = crate::rule::Severity::Info;
+            }
+            f.label(if w.namespace.at_deploy_time() {
+                "no such ServiceAccount"
+            } else {
+                "no such ServiceAccount in this namespace"
+            });
             for s in elsewhere {
                 let role = match &s.role {
                     Some(r) => format!(" with role `{}`", r.arn),
@@ -101,12 +159,21 @@ impl Rule for MissingServiceAccount {
                 f.related(
                     s.loc.file.clone(),
                     s.loc.span,
-                    format!("same name, namespace `{}`{role}", s.namespace),
+                    format!("same name, namespace {}{role}", s.namespace),
                 );
             }
-            f.help(
-                "add the ServiceAccount to these manifests, pass the file that defines it with --context, or suppress this if another tool creates it",
-            );
+            match near {
+                Some(n) => f.help(format!(
+                    "did you mean `{n}`? Otherwise add the ServiceAccount, or pass the file that defines it with --context"
+                )),
+                None => f.help(format!(
+                    "add the ServiceAccount to these manifests or pass the file that defines it with --context; if another tool creates it (eksctl, Terraform), declare it in .ekslint.yaml: `external-service-accounts: [{}]`",
+                    w.namespace.name().map_or_else(
+                        || w.service_account.to_string(),
+                        |ns| format!("{ns}/{}", w.service_account)
+                    )
+                )),
+            };
         }
     }
 }

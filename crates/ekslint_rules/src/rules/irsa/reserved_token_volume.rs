@@ -26,23 +26,73 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// volumes:
-    ///   - name: aws-iam-token
-    ///     hostPath:
-    ///       path: /etc/aws/token
+    /// apiVersion: v1
+    /// kind: ServiceAccount
+    /// metadata:
+    ///   name: s3-reader
+    ///   annotations:
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
+    ///           volumeMounts:
+    ///             - name: aws-iam-token
+    ///               mountPath: /var/run/secrets/eks.amazonaws.com/serviceaccount
+    ///       volumes:
+    ///         - name: aws-iam-token
+    ///           hostPath:
+    ///             path: /etc/aws/token
     /// ```
     ///
     /// ## Use instead
     /// Leave the volume out and let the webhook add it, or project the token yourself:
     /// ```yaml
-    /// volumes:
-    ///   - name: aws-iam-token
-    ///     projected:
-    ///       sources:
-    ///         - serviceAccountToken:
-    ///             audience: sts.amazonaws.com
-    ///             expirationSeconds: 86400
-    ///             path: token
+    /// apiVersion: v1
+    /// kind: ServiceAccount
+    /// metadata:
+    ///   name: s3-reader
+    ///   annotations:
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
+    ///           volumeMounts:
+    ///             - name: aws-iam-token
+    ///               mountPath: /var/run/secrets/eks.amazonaws.com/serviceaccount
+    ///       volumes:
+    ///         - name: aws-iam-token
+    ///           projected:
+    ///             sources:
+    ///               - serviceAccountToken:
+    ///                   audience: sts.amazonaws.com
+    ///                   expirationSeconds: 86400
+    ///                   path: token
     /// ```
     ///
     /// ## References
@@ -75,7 +125,7 @@ impl Rule for ReservedTokenVolume {
         let Some(spec) = obj.pod_spec(tree) else {
             return;
         };
-        let reserved = &super::TABLE.reserved_volumes;
+        let reserved = &super::support::TABLE.reserved_volumes;
         let volumes = tree
             .get(spec, "volumes")
             .and_then(|v| tree.items(v))
@@ -113,7 +163,7 @@ impl Rule for ReservedTokenVolume {
                 row.mount_path
             ));
         }
-        for c in super::containers(tree, spec) {
+        for c in ekslint_manifest::containers(tree, spec) {
             let mounts = tree
                 .get(c, "volumeMounts")
                 .and_then(|m| tree.items(m))
@@ -127,7 +177,7 @@ impl Rule for ReservedTokenVolume {
                 };
                 let Some(row) = reserved
                     .iter()
-                    .find(|r| super::normalize_path(path) == r.mount_path)
+                    .find(|r| super::support::normalize_path(path) == r.mount_path)
                 else {
                     continue;
                 };

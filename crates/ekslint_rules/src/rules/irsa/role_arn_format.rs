@@ -4,7 +4,7 @@ use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::finding::{Applicability, Edit, Fix};
 use crate::rule::Rule;
-use crate::values::{RoleArnError, parse_role_arn};
+use crate::support::aws::{RoleArnError, parse_role_arn};
 
 declare_rule! {
     /// ## What it does
@@ -56,6 +56,7 @@ declare_rule! {
         family: Irsa,
         severity: Error,
         fix: Sometimes,
+        safety: Safe,
         summary: "The ServiceAccount's eks.amazonaws.com/role-arn is not a valid IAM role ARN",
     }
 }
@@ -63,10 +64,10 @@ declare_rule! {
 impl Rule for RoleArnFormat {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
-        if !super::is_service_account(tree, obj) {
+        if !super::support::is_service_account(tree, obj) {
             return;
         }
-        let Some(node) = obj.annotation(tree, super::ROLE_ARN) else {
+        let Some(node) = obj.annotation(tree, super::support::ROLE_ARN) else {
             return;
         };
         let Some(value) = tree.scalar_text(node) else {
@@ -74,12 +75,16 @@ impl Rule for RoleArnFormat {
                 tree.span(node),
                 format!(
                     "`{}` must be a string holding an IAM role ARN, not a {}",
-                    super::ROLE_ARN,
+                    super::support::ROLE_ARN,
                     tree.type_name(node)
                 ),
             );
             return;
         };
+        // A value a templating step fills in later is not the value the webhook will see.
+        if crate::support::placeholder::is_placeholder(value) {
+            return;
+        }
         let span = tree.span(node);
         let trimmed = value.trim();
         if trimmed != value && !trimmed.is_empty() && parse_role_arn(trimmed).is_ok() {
@@ -126,7 +131,10 @@ impl Rule for RoleArnFormat {
             ),
             _ => None,
         };
-        let f = ctx.report(span, format!("`{}`: {}", super::ROLE_ARN, err.message()));
+        let f = ctx.report(
+            span,
+            format!("`{}`: {}", super::support::ROLE_ARN, err.message()),
+        );
         f.label(label);
         if let Some(h) = help {
             f.help(h);

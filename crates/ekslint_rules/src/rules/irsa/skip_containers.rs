@@ -17,16 +17,68 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ServiceAccount
     /// metadata:
+    ///   name: s3-reader
     ///   annotations:
-    ///     eks.amazonaws.com/skip-containers: "init-first, sidecar"
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///       annotations:
+    ///         eks.amazonaws.com/skip-containers: "init-first, sidecar"
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       initContainers:
+    ///         - name: init-first
+    ///           image: busybox
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
+    ///         - name: sidecar
+    ///           image: envoyproxy/envoy
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ServiceAccount
     /// metadata:
+    ///   name: s3-reader
     ///   annotations:
-    ///     eks.amazonaws.com/skip-containers: "init-first,sidecar"
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///       annotations:
+    ///         eks.amazonaws.com/skip-containers: "init-first,sidecar"
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       initContainers:
+    ///         - name: init-first
+    ///           image: busybox
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
+    ///         - name: sidecar
+    ///           image: envoyproxy/envoy
     /// ```
     ///
     /// ## References
@@ -38,6 +90,7 @@ declare_rule! {
         family: Irsa,
         severity: Warning,
         fix: Sometimes,
+        safety: Safe,
         summary: "eks.amazonaws.com/skip-containers has a name with spaces or one that matches no container",
     }
 }
@@ -45,11 +98,12 @@ declare_rule! {
 impl Rule for SkipContainers {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
-        if !super::is_workload(tree, obj) {
+        if !obj.is_workload(tree) {
             return;
         }
-        let Some(node) = super::pod_metadata(tree, obj)
-            .and_then(|m| tree.path(m, &["annotations", super::SKIP_CONTAINERS]))
+        let Some(node) = obj
+            .pod_metadata(tree)
+            .and_then(|m| tree.path(m, &["annotations", super::support::SKIP_CONTAINERS]))
         else {
             return;
         };
@@ -62,7 +116,7 @@ impl Rule for SkipContainers {
         }
         let names: Vec<&str> = obj
             .pod_spec(tree)
-            .map(|s| super::containers(tree, s))
+            .map(|s| ekslint_manifest::containers(tree, s))
             .unwrap_or_default()
             .into_iter()
             .filter_map(|c| tree.get(c, "name").and_then(|n| tree.scalar_text(n)))
@@ -80,7 +134,7 @@ impl Rule for SkipContainers {
                 span,
                 format!(
                     "`{}` is split on commas without trimming spaces, so {} (with the spaces) matches no container",
-                    super::SKIP_CONTAINERS,
+                    super::support::SKIP_CONTAINERS,
                     spaced
                         .iter()
                         .map(|s| format!("`{s}`"))
@@ -107,7 +161,7 @@ impl Rule for SkipContainers {
                     span,
                     format!(
                         "`{}` names `{f}`, which is not a container or initContainer of this pod (it has {})",
-                        super::SKIP_CONTAINERS,
+                        super::support::SKIP_CONTAINERS,
                         names
                             .iter()
                             .map(|n| format!("`{n}`"))

@@ -3,7 +3,7 @@ use ekslint_manifest::{NodeId, Object};
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
-use crate::values::{IntError, parse_go_int};
+use crate::support::go::{IntError, parse_go_int};
 
 declare_rule! {
     /// ## What it does
@@ -23,15 +23,23 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ServiceAccount
     /// metadata:
+    ///   name: s3-reader
     ///   annotations:
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
     ///     eks.amazonaws.com/token-expiration: "1h"
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ServiceAccount
     /// metadata:
+    ///   name: s3-reader
     ///   annotations:
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
     ///     eks.amazonaws.com/token-expiration: "3600"
     /// ```
     ///
@@ -45,6 +53,7 @@ declare_rule! {
         family: Irsa,
         severity: Warning,
         fix: Sometimes,
+        safety: Safe,
         summary: "eks.amazonaws.com/token-expiration is not whole seconds between 600 and 86400, so another value is used",
     }
 }
@@ -63,21 +72,22 @@ fn meant_seconds(s: &str) -> Option<i64> {
 impl Rule for TokenExpiration {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
-        let meta: Option<NodeId> = if super::is_service_account(tree, obj) {
+        let meta: Option<NodeId> = if super::support::is_service_account(tree, obj) {
             obj.get(tree, &["metadata"])
-        } else if super::is_workload(tree, obj) {
-            super::pod_metadata(tree, obj)
+        } else if obj.is_workload(tree) {
+            obj.pod_metadata(tree)
         } else {
             return;
         };
-        let Some(node) = meta.and_then(|m| tree.path(m, &["annotations", super::TOKEN_EXPIRATION]))
+        let Some(node) =
+            meta.and_then(|m| tree.path(m, &["annotations", super::support::TOKEN_EXPIRATION]))
         else {
             return;
         };
         let Some(value) = tree.scalar_text(node) else {
             return;
         };
-        let limits = &super::TABLE.token_expiration;
+        let limits = &super::support::TABLE.token_expiration;
         let (min, max, default) = (limits.min, limits.max, limits.default);
         let span = tree.span(node);
         match parse_go_int(value, 64) {
@@ -90,7 +100,7 @@ impl Rule for TokenExpiration {
                     span,
                     format!(
                         "`{}` `{value}` {why}; the webhook ignores it and uses the default, {default} seconds",
-                        super::TOKEN_EXPIRATION
+                        super::support::TOKEN_EXPIRATION
                     ),
                 );
                 f.label("not base-10 seconds");
@@ -112,7 +122,7 @@ impl Rule for TokenExpiration {
                     span,
                     format!(
                         "`{}` {n} is below the minimum; the webhook raises it to {min} seconds",
-                        super::TOKEN_EXPIRATION
+                        super::support::TOKEN_EXPIRATION
                     ),
                 )
                 .label(format!("at least {min}"));
@@ -122,7 +132,7 @@ impl Rule for TokenExpiration {
                     span,
                     format!(
                         "`{}` {n} is above the EKS maximum of {max} seconds (24 hours); the token will not live that long",
-                        super::TOKEN_EXPIRATION
+                        super::support::TOKEN_EXPIRATION
                     ),
                 )
                 .label(format!("at most {max}"));

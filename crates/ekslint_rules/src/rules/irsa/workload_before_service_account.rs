@@ -22,20 +22,51 @@ declare_rule! {
     /// metadata:
     ///   name: reader
     /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
     ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
     ///     spec:
-    ///       serviceAccountName: reader
+    ///       serviceAccountName: s3-reader
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
     /// ---
     /// apiVersion: v1
     /// kind: ServiceAccount
     /// metadata:
-    ///   name: reader
+    ///   name: s3-reader
     ///   annotations:
     ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
     /// ```
     ///
     /// ## Use instead
     /// Put the ServiceAccount first in the file.
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: ServiceAccount
+    /// metadata:
+    ///   name: s3-reader
+    ///   annotations:
+    ///     eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/s3-reader
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: reader
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: reader}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: reader}
+    ///     spec:
+    ///       serviceAccountName: s3-reader
+    ///       containers:
+    ///         - name: app
+    ///           image: public.ecr.aws/aws-cli/aws-cli
+    /// ```
     ///
     /// ## References
     /// - Webhook, the lookup grace period (`--service-account-lookup-grace-period`): <https://github.com/aws/amazon-eks-pod-identity-webhook/blob/master/main.go>
@@ -67,7 +98,7 @@ impl Rule for WorkloadBeforeServiceAccount {
                 loc.span,
                 format!(
                     "{} comes before its ServiceAccount `{}` in this file; pods created before the webhook knows the ServiceAccount start without its IAM role",
-                    super::describe(w),
+                    super::support::describe(w),
                     sa.name
                 ),
             )

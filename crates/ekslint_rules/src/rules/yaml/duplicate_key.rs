@@ -15,15 +15,25 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ConfigMap
     /// metadata:
+    ///   name: web
     ///   labels: {app: web}
     ///   labels: {tier: frontend}
+    /// data:
+    ///   LOG_LEVEL: info
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ConfigMap
     /// metadata:
+    ///   name: web
     ///   labels: {app: web, tier: frontend}
+    /// data:
+    ///   LOG_LEVEL: info
     /// ```
     pub struct DuplicateKey {
         code: "YAML003",

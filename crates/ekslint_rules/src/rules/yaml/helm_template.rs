@@ -11,9 +11,30 @@ declare_rule! {
     /// A template is not a manifest: what reaches the cluster depends on the values. ekslint does
     /// not lint the template file; lint what Helm renders instead.
     ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: {{ include "shop.fullname" . }}
+    /// data:
+    ///   LOG_LEVEL: {{ .Values.logLevel | quote }}
+    /// ```
+    ///
     /// ## Use instead
+    /// Lint what Helm renders:
     /// ```sh
     /// helm template my-release ./chart -f values-prod.yaml | ekslint check -
+    /// ```
+    ///
+    /// which is a plain manifest:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: shop-web
+    /// data:
+    ///   LOG_LEVEL: "info"
     /// ```
     pub struct HelmTemplate {
         code: "YAML002",
@@ -22,6 +43,7 @@ declare_rule! {
         severity: Warning,
         fix: None,
         summary: "An unrendered Helm template was skipped; lint the output of `helm template`",
+        placeholders: Judged,
     }
 }
 

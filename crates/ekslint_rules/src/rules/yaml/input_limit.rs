@@ -14,6 +14,44 @@ declare_rule! {
     /// ekslint runs on untrusted pull requests. Such input is almost never a real manifest, and
     /// expanding it would exhaust memory or time, in ekslint and in the API server. The document
     /// is reported and skipped; the rest of the run goes on.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: laughs
+    /// data:
+    ///   a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+    ///   b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+    ///   c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+    ///   d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+    ///   e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+    ///   f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+    ///   g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+    /// ```
+    ///
+    /// ## Use instead
+    /// Anchors and aliases for what they are for, a few shared values. For trusted input that
+    /// really is this large, raise the limit: `--limit max-alias-expansion=…` (or `limits:` in
+    /// `.ekslint.yaml`).
+    /// ```yaml
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    ///   labels: &labels {app: web}
+    /// spec:
+    ///   selector:
+    ///     matchLabels: *labels
+    ///   template:
+    ///     metadata:
+    ///       labels: *labels
+    ///     spec:
+    ///       containers:
+    ///         - name: web
+    ///           image: nginx
+    /// ```
     pub struct InputLimit {
         code: "YAML005",
         name: "input-limit",

@@ -16,14 +16,24 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ConfigMap
     /// metadata:
+    ///   name: web
     ///   labels: {app: web
+    /// data:
+    ///   LOG_LEVEL: info
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: ConfigMap
     /// metadata:
+    ///   name: web
     ///   labels: {app: web}
+    /// data:
+    ///   LOG_LEVEL: info
     /// ```
     pub struct InvalidYaml {
         code: "YAML001",

@@ -21,16 +21,30 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
     /// metadata:
+    ///   name: web
     ///   annotations:
     ///     service.beta.kubernetes.io/aws-load-balancer-internal: yes
+    /// spec:
+    ///   type: LoadBalancer
+    ///   selector: {app: web}
+    ///   ports: [{port: 80, targetPort: 8080}]
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
     /// metadata:
+    ///   name: web
     ///   annotations:
     ///     service.beta.kubernetes.io/aws-load-balancer-internal: "true"
+    /// spec:
+    ///   type: LoadBalancer
+    ///   selector: {app: web}
+    ///   ports: [{port: 80, targetPort: 8080}]
     /// ```
     ///
     /// ## Fix safety
@@ -41,6 +55,7 @@ declare_rule! {
         family: Yaml,
         severity: Error,
         fix: Always,
+        safety: Safe,
         summary: "An unquoted boolean or number (YAML 1.1: yes, on, 0755) where Kubernetes needs a string",
     }
 }
@@ -155,7 +170,7 @@ fn check_value(ctx: &mut FileCtx<'_>, tree: &Tree, node: NodeId, what: &str) {
     let meaning = match &resolved {
         Resolved::Bool(b) => format!("the boolean `{b}`"),
         Resolved::Int(i) if yaml11_surprise(text) => format!("the number {i}"),
-        _ => format!("a {noun}"),
+        _ => format!("{} {noun}", article(noun)),
     };
     let why = if yaml11_surprise(text) {
         " (YAML 1.1, which Kubernetes uses)"

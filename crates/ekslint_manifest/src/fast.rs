@@ -523,7 +523,7 @@ impl<'a> Fast<'a> {
     /// A scalar or flow collection at `pos`.
     fn scalar(&mut self, parent: isize) -> R<Next> {
         match self.at(self.pos) {
-            b'\'' | b'"' => self.quoted(parent),
+            b'\'' | b'"' => self.quoted(),
             b'|' | b'>' if parent >= 0 => self.block_scalar(parent as usize),
             b'[' | b'{' => self.flow(),
             _ if self.plain_start(self.pos)? => self.plain(parent),
@@ -715,9 +715,9 @@ impl Fast<'_> {
         Ok((ch, 2 + digits))
     }
 
-    /// A quoted scalar at `pos`, over one or more lines (continuation lines indented past
-    /// `parent`), then the rest of its line.
-    fn quoted(&mut self, parent: isize) -> R<Next> {
+    /// A quoted scalar at `pos`, over one or more lines (continuation lines at any indentation),
+    /// then the rest of its line.
+    fn quoted(&mut self) -> R<Next> {
         let start = self.pos;
         let single = self.at(start) == b'\'';
         let style = if single {
@@ -781,7 +781,12 @@ impl Fast<'_> {
                             _ => break (line, p - line),
                         }
                     };
-                    if (col == 0 && self.marker(line)?) || col as isize <= parent {
+                    // libyaml (and so PyYAML and go-yaml, kubectl's parser) puts no bound on
+                    // the indentation of a quoted scalar's continuation lines: only a document
+                    // marker ends it. granit-parser requires them to be indented past the
+                    // enclosing block, as YAML 1.2 does; manifests in use rely on libyaml's
+                    // rule (docs/yaml.md), so the fast path follows it.
+                    if col == 0 && self.marker(line)? {
                         return Err(bail());
                     }
                     if breaks == 1 {

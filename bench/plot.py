@@ -25,7 +25,7 @@ def ensure_matplotlib():
         return
     except ImportError:
         pass
-    if os.path.realpath(sys.executable) == os.path.realpath(PY):
+    if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
         subprocess.run([PY, "-m", "pip", "install", "--quiet", "matplotlib==3.10.7"], check=True)
         return
     if not os.path.exists(PY):

@@ -51,7 +51,11 @@ fn check(name: &str, text: &str) -> bool {
         return false;
     };
     let slow = crate::yaml::load_with_granit(&source, 0..source.len(), &limits);
-    if slow.problems.iter().any(|p| p.message.contains(QUOTED_INDENT)) {
+    if slow
+        .problems
+        .iter()
+        .any(|p| p.message.contains(QUOTED_INDENT))
+    {
         // A deliberate difference: the fast path reads quoted continuation lines at any
         // indentation, as libyaml does (`quoted_continuation_lines_as_libyaml` checks values).
         assert!(
@@ -437,12 +441,28 @@ fn the_document_limit_is_granits() {
 /// (issue 14: a Grafana Job's single-quoted script whose closing line is at the key's column).
 #[test]
 fn quoted_continuation_lines_as_libyaml() {
-    // (text, the value of `k`'s path below, as PyYAML's CSafeLoader reads it)
+    // (text, the path of the value, the value as PyYAML's CSafeLoader reads it)
     let cases: [(&str, &[&str], &str); 7] = [
-        ("data:\n  script: 'echo one\n    two\n  '\n", &["data", "script"], "echo one two "),
-        ("data:\n  script: 'echo one\n  two'\n", &["data", "script"], "echo one two"),
-        ("data:\n  script: 'echo one\n two'\n", &["data", "script"], "echo one two"),
-        ("data:\n  script: \"a\nb\"\nnext: 1\n", &["data", "script"], "a b"),
+        (
+            "data:\n  script: 'echo one\n    two\n  '\n",
+            &["data", "script"],
+            "echo one two ",
+        ),
+        (
+            "data:\n  script: 'echo one\n  two'\n",
+            &["data", "script"],
+            "echo one two",
+        ),
+        (
+            "data:\n  script: 'echo one\n two'\n",
+            &["data", "script"],
+            "echo one two",
+        ),
+        (
+            "data:\n  script: \"a\nb\"\nnext: 1\n",
+            &["data", "script"],
+            "a b",
+        ),
         ("a:\n  b: \"one\n\"\n", &["a", "b"], "one "),
         ("a:\n  b: 'x\n\n  y'\n  c: 1\n", &["a", "b"], "x\ny"),
         ("- 'one\ntwo'\n- x\n", &[], "one two"),
@@ -451,11 +471,17 @@ fn quoted_continuation_lines_as_libyaml() {
     for (text, path, want) in cases {
         let source: Arc<str> = Arc::from(text);
         let loaded = crate::yaml::load(&source, &limits);
-        assert!(loaded.problems.is_empty(), "{text:?}: {:?}", loaded.problems);
+        assert!(
+            loaded.problems.is_empty(),
+            "{text:?}: {:?}",
+            loaded.problems
+        );
         let t = &loaded.tree;
         let mut node = loaded.documents[0].root.expect("a root");
         for key in path {
-            node = t.get(node, key).unwrap_or_else(|| panic!("{text:?}: no {key}"));
+            node = t
+                .get(node, key)
+                .unwrap_or_else(|| panic!("{text:?}: no {key}"));
         }
         if path.is_empty() {
             let NodeKind::Seq(items) = t.node(node).kind else {

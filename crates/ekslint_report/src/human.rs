@@ -345,8 +345,8 @@ pub fn summary_line(report: &Report) -> String {
     if stats.helm_templates > 0 {
         skipped.push(plural(
             stats.helm_templates,
-            "Helm template skipped",
-            "Helm templates skipped",
+            "unrendered template skipped",
+            "unrendered templates skipped",
         ));
     }
     if stats.unreadable_files > 0 {

@@ -527,7 +527,7 @@ fn summary_wording() {
     };
     assert_eq!(
         summary_line(&report),
-        "Checked 12 files: 30 documents, 28 objects (2 non-Kubernetes documents skipped, 1 Helm template skipped, 1 unreadable file). Target: Kubernetes 1.36. Found 1 error, 2 warnings, 0 infos."
+        "Checked 12 files: 30 documents, 28 objects (2 non-Kubernetes documents skipped, 1 unrendered template skipped, 1 unreadable file). Target: Kubernetes 1.36. Found 1 error, 2 warnings, 0 infos."
     );
     report.stats.non_kubernetes_documents = 1;
     report.stats.helm_templates = 0;

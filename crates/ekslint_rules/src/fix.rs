@@ -94,7 +94,8 @@ pub fn apply(
     // Earliest fixes first; a fix is taken whole or not at all.
     candidates.sort_by_key(|(_, fix)| fix.edits.iter().map(|e| e.span.start).min());
     let mut taken: Vec<(&'static RuleInfo, &Fix)> = Vec::new();
-    let mut edits: BTreeMap<u32, &Edit> = BTreeMap::new();
+    // Keyed by (start, end): an insertion and a replacement may start at the same offset.
+    let mut edits: BTreeMap<(u32, u32), &Edit> = BTreeMap::new();
     for (rule, fix) in candidates {
         let clash = fix.edits.iter().any(|e| {
             edits.values().any(|o| overlaps(e, o))
@@ -109,7 +110,7 @@ pub fn apply(
             continue;
         }
         for e in &fix.edits {
-            edits.insert(e.span.start, e);
+            edits.insert((e.span.start, e.span.end), e);
         }
         taken.push((rule, fix));
     }
@@ -122,12 +123,12 @@ pub fn apply(
     }
     // Together they break the file: keep the fixes that do not, one at a time (offsets stay
     // those of the original text; the kept fixes' edits do not overlap).
-    let mut kept: BTreeMap<u32, &Edit> = BTreeMap::new();
+    let mut kept: BTreeMap<(u32, u32), &Edit> = BTreeMap::new();
     let mut current = text.to_string();
     for (rule, fix) in taken {
         let mut trial_edits = kept.clone();
         for e in &fix.edits {
-            trial_edits.insert(e.span.start, e);
+            trial_edits.insert((e.span.start, e.span.end), e);
         }
         let trial = splice(text, trial_edits.values().copied());
         if still_loads(&before, path, &trial) {
@@ -256,4 +257,53 @@ fn still_loads(before: &ParsedFile, path: &str, text: &str) -> bool {
     after.documents.len() == before.documents.len()
         && after.problems.len() <= before.problems.len()
         && after.objects.len() == before.objects.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ekslint_manifest::Span;
+
+    fn finding(text: &str, edits: Vec<Edit>) -> Finding {
+        let file = std::sync::Arc::new(SourceFile::new("a.yaml", text));
+        let mut f = Finding::new(
+            &crate::rules::lbc::lbc_deprecated::LbcDeprecated::INFO,
+            crate::rule::Severity::Warning,
+            file,
+            Span::new(0, 1),
+            "m",
+        );
+        f.fix(Fix {
+            title: "t".to_string(),
+            edits,
+            applicability: Applicability::Safe,
+        });
+        f
+    }
+
+    /// One fix inserts where another's replacement starts: both are applied, the insertion
+    /// first (keyed by start alone, one of them was lost).
+    #[test]
+    fn an_insertion_and_a_replacement_at_the_same_offset_both_apply() {
+        let text = "a: 1\nb: 2\n";
+        let insert = Edit {
+            span: Span::new(5, 5),
+            replacement: "x: 0\n".to_string(),
+        };
+        let replace = Edit {
+            span: Span::new(5, 10),
+            replacement: "c: 3\n".to_string(),
+        };
+        let findings = [finding(text, vec![insert]), finding(text, vec![replace])];
+        let out = apply(
+            "a.yaml",
+            text,
+            &findings,
+            &FixOptions::default(),
+            &|_| true,
+            &|_| false,
+        );
+        assert_eq!(out.text, "a: 1\nx: 0\nc: 3\n");
+        assert_eq!(out.fixed.len(), 2);
+    }
 }

@@ -114,13 +114,55 @@ impl std::fmt::Display for Namespace {
     }
 }
 
-/// A kustomization.yaml of the input: its directory, its `namespace:`, its `resources:` (files
-/// and directories, relative to the directory) and the image names its `images:` replace.
+/// A document with `metadata` and one of `apiVersion` and `kind` but not the other: the API
+/// server rejects it, unless a kustomization of the input applies its file as a patch.
+#[derive(Clone, Debug)]
+pub struct ShapeGap {
+    /// The key that is present.
+    pub present: Loc,
+    pub missing: &'static str,
+}
+
+impl ShapeGap {
+    /// The gaps of one file's documents.
+    pub fn of_file(file: &ParsedFile) -> Vec<ShapeGap> {
+        let tree = &file.tree;
+        file.documents
+            .iter()
+            .filter_map(|doc| {
+                let root = doc.root?;
+                if !tree.is_map(root) || !tree.get(root, "metadata").is_some_and(|m| tree.is_map(m))
+                {
+                    return None;
+                }
+                let (present, missing) = match (
+                    tree.get_entry(root, "apiVersion"),
+                    tree.get_entry(root, "kind"),
+                ) {
+                    (Some(a), None) => (a, "kind"),
+                    (None, Some(k)) => (k, "apiVersion"),
+                    _ => return None,
+                };
+                Some(ShapeGap {
+                    present: Loc::new(&file.source, tree.span(present.key)),
+                    missing,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A kustomization.yaml of the input (a Kustomization or a Component): its directory, its
+/// `namespace:`, its `resources:` (files and directories, relative to the directory), the files
+/// it applies as patches and the image names its `images:` replace.
 #[derive(Clone, Debug, Default)]
 pub struct Kustomization {
     pub dir: String,
     pub namespace: Option<String>,
     pub resources: Vec<String>,
+    /// `patches[].path`, `patchesJson6902[].path` and the file items of
+    /// `patchesStrategicMerge`, relative to the directory.
+    pub patches: Vec<String>,
     pub images: Vec<ImageOverride>,
 }
 
@@ -164,6 +206,25 @@ impl Kustomization {
             .filter(|r| !r.contains("://") && !r.starts_with("git@"))
             .map(str::to_string)
             .collect();
+        let mut patches: Vec<String> = ["patches", "patchesJson6902"]
+            .iter()
+            .filter_map(|k| tree.get(root, k))
+            .filter_map(|l| tree.items(l))
+            .flatten()
+            .filter_map(|&item| tree.get(item, "path"))
+            .filter_map(|p| tree.as_str(p))
+            .map(str::to_string)
+            .collect();
+        // An inline strategic-merge patch is a YAML text (it has a line break); a file is a path.
+        patches.extend(
+            tree.get(root, "patchesStrategicMerge")
+                .and_then(|l| tree.items(l))
+                .into_iter()
+                .flatten()
+                .filter_map(|&item| tree.as_str(item))
+                .filter(|p| !p.contains('\n'))
+                .map(str::to_string),
+        );
         let images = tree
             .get(root, "images")
             .and_then(|l| tree.items(l))
@@ -185,8 +246,16 @@ impl Kustomization {
             dir: dir.to_string(),
             namespace,
             resources,
+            patches,
             images,
         })
+    }
+
+    /// Does this kustomization apply the file at `path` as a patch? Such a file holds a partial
+    /// object: Kustomize merges it into a resource, and it never reaches the API server alone.
+    pub fn patches_file(&self, path: &str) -> bool {
+        let p = normalize(path);
+        self.patches.iter().any(|r| normalize(&self.joined(r)) == p)
     }
 
     /// Does this kustomization build the file at `path`: does it list the file, or a directory
@@ -346,18 +415,24 @@ mod tests {
                 dir: "repo/overlays/prod".into(),
                 namespace: Some("shop-prod".into()),
                 resources: vec!["../../base".into(), "extra.yaml".into()],
+                patches: vec![
+                    "patches/replicas.yaml".into(),
+                    "./../../base/job-patch.yaml".into(),
+                ],
                 images: vec![],
             },
             Kustomization {
                 dir: "repo/base".into(),
                 namespace: Some("shop".into()),
                 resources: vec!["deploy.yaml".into()],
+                patches: vec![],
                 images: vec![],
             },
             Kustomization {
                 dir: "repo/other".into(),
                 namespace: None,
                 resources: vec!["x.yaml".into()],
+                patches: vec![],
                 images: vec![],
             },
         ];
@@ -379,6 +454,7 @@ mod tests {
             dir: "repo/overlays/staging".into(),
             namespace: Some("shop-staging".into()),
             resources: vec!["../../base".into()],
+            patches: vec![],
             images: vec![],
         });
         assert_eq!(
@@ -390,6 +466,10 @@ mod tests {
         assert!(ks[0].lists("repo/overlays/prod/extra.yaml"));
         assert!(!ks[0].lists("repo/basement/deploy.yaml"));
         assert!(!ks[1].lists("repo/overlays/prod/extra.yaml"));
+        assert!(ks[0].patches_file("repo/overlays/prod/patches/replicas.yaml"));
+        assert!(ks[0].patches_file("./repo/base/job-patch.yaml"));
+        assert!(!ks[0].patches_file("repo/overlays/prod/extra.yaml"));
+        assert!(!ks[1].patches_file("repo/base/deploy.yaml"));
         let any = Namespace::of(None);
         assert!(any.at_deploy_time() && any.may_equal(&Namespace::known("x")));
         assert!(!Namespace::known("a").may_equal(&Namespace::known("b")));

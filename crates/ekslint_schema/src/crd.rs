@@ -250,7 +250,7 @@ impl Compiler<'_> {
                     .filter_map(|&v| {
                         let sc = tree.scalar(v)?;
                         Some(match sc.resolved() {
-                            Resolved::Str => sc.value.clone(),
+                            Resolved::Str => Box::from(sc.value),
                             Resolved::Bool(b) => b.to_string().into(),
                             Resolved::Int(i) => i.to_string().into(),
                             Resolved::Float(f) => f.to_string().into(),

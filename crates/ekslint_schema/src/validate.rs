@@ -624,7 +624,7 @@ impl Validator<'_> {
             return;
         };
         let resolved = sc.resolved();
-        let text = &*sc.value;
+        let text = sc.value;
         let ok = match (ty, &resolved) {
             (Ty::Any, _) => true,
             (Ty::String, Resolved::Str) => true,
@@ -834,7 +834,7 @@ fn shadowed(tree: &Tree, entries: &[ekslint_manifest::Entry]) -> Vec<bool> {
 /// A scalar item as a key (lists of sets and list-map keys).
 fn item_key_text(tree: &Tree, node: NodeId) -> Option<String> {
     let s = tree.scalar(node)?;
-    Some(canonical(&s.resolved(), &s.value).into_owned())
+    Some(canonical(&s.resolved(), s.value).into_owned())
 }
 
 /// A scalar's value as text the way the API server sees it (`yes` → `true`, `0x10` → `16`).

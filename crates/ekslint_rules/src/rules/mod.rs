@@ -197,6 +197,8 @@ pub struct SetIndex {
     pub fargate: fargate::support::facts::FargateFacts,
     pub port: port::support::facts::PortFacts,
     pub schema: schema::support::facts::SchemaFacts,
+    /// Documents missing `apiVersion` or `kind` (YAML006 reports those that are not patches).
+    pub shape_gaps: Vec<crate::index::ShapeGap>,
 }
 
 impl SetIndex {
@@ -204,6 +206,7 @@ impl SetIndex {
     pub fn of_file(file: &ParsedFile) -> SetIndex {
         let mut index = SetIndex::default();
         index.kustomizations.extend(Kustomization::of_file(file));
+        index.shape_gaps = crate::index::ShapeGap::of_file(file);
         let tree = &file.tree;
         for o in &file.objects {
             if o.kind_of == ekslint_manifest::ObjectKind::List {
@@ -233,6 +236,7 @@ impl SetIndex {
         self.port.append(&mut other.port);
         self.schema.append(&mut other.schema);
         self.kustomizations.append(&mut other.kustomizations);
+        self.shape_gaps.append(&mut other.shape_gaps);
     }
 
     /// Once every file is merged: give every object the namespace of the kustomization that
@@ -348,7 +352,7 @@ mod tests {
         let mut out = Vec::new();
         let mut stack = vec![(root, String::new())];
         while let Some((n, path)) = stack.pop() {
-            match &tree.node(n).kind {
+            match tree.node(n).kind {
                 NodeKind::Map(entries) => {
                     for e in entries {
                         let k = tree.scalar_text(e.key).unwrap_or("");

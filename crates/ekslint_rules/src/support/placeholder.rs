@@ -24,6 +24,9 @@ pub enum Syntax {
     HashBrace,
     /// `__VAR__` (Azure DevOps "replace tokens").
     Underscores,
+    /// `xxxxxxxxxxxx`, `sg-XXXXXXXX`: a documentation mask, four or more `x` (or `X`) forming a
+    /// whole token, where an account ID, resource ID or ARN part belongs.
+    Masked,
 }
 
 /// One placeholder inside a value: where it is (byte offsets into the value) and its syntax.
@@ -78,6 +81,11 @@ pub fn find(value: &str) -> Option<Placeholder> {
                     && body.ends_with(b"__")
                     && !body[..n - 2].ends_with(b"_"))
                 .then_some((i + 2 + n, Syntax::Underscores))
+            }
+            b'x' | b'X' if i == 0 || !b[i - 1].is_ascii_alphanumeric() => {
+                let n = b[i..].iter().take_while(|c| **c == b[i]).count();
+                (n >= 4 && b.get(i + n).is_none_or(|c| !c.is_ascii_alphanumeric()))
+                    .then_some((i + n, Syntax::Masked))
             }
             _ => None,
         };
@@ -161,6 +169,9 @@ mod tests {
             ("#{RoleArn}#", Syntax::HashBrace),
             ("__ROLE_ARN__", Syntax::Underscores),
             ("fs-__FS_ID__", Syntax::Underscores),
+            ("xxxxxxxxxxxx", Syntax::Masked),
+            ("arn:aws:iam::XXXXXXXXXXXX:role/app", Syntax::Masked),
+            ("sg-xxxxxxxx", Syntax::Masked),
         ];
         for (v, syntax) in cases {
             let p = find(v).unwrap_or_else(|| panic!("{v}"));
@@ -194,6 +205,11 @@ mod tests {
             "a < b > c",
             "__init__",
             "_PRIVATE__",
+            "xxx",
+            "fs-0123xxxx",
+            "xxxxl",
+            "boxxxx",
+            "XxXx",
             "",
             "$",
             "${",

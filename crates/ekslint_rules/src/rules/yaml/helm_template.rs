@@ -1,3 +1,5 @@
+use ekslint_manifest::TemplateEngine;
+
 use crate::context::FileCtx;
 use crate::declare_rule;
 use crate::rule::Rule;
@@ -5,7 +7,10 @@ use crate::rule::Rule;
 declare_rule! {
     /// ## What it does
     /// Recognises an unrendered Helm chart template (`{{ .Values.x }}`, `{{- include … }}`,
-    /// `{{ if }}`) and reports it once per file, instead of a cascade of YAML errors.
+    /// `{{ if }}`) and reports it once per file, instead of a cascade of YAML errors. A file
+    /// that does not load as YAML and holds Terraform `templatefile()` syntax (`%{ if … }`
+    /// lines, `${var.x}`, `${cond ? "a" : "b"}`) is reported the same way: it is a template
+    /// that Terraform renders (often a Helm values file), not a manifest.
     ///
     /// ## Why is this bad?
     /// A template is not a manifest: what reaches the cluster depends on the values. ekslint does
@@ -42,17 +47,28 @@ declare_rule! {
         family: Yaml,
         severity: Warning,
         fix: None,
-        summary: "An unrendered Helm template was skipped; lint the output of `helm template`",
+        summary: "An unrendered Helm (or Terraform) template was skipped; lint what it renders to",
         placeholders: Judged,
     }
 }
 
 impl Rule for HelmTemplate {
     fn check_file(&self, ctx: &mut FileCtx<'_>) {
-        if let Some(h) = &ctx.file.helm {
-            ctx.report(h.span, "unrendered Helm template: this file was not linted")
-                .label("Helm template action")
-                .help("render the chart and lint the result: `helm template RELEASE CHART | ekslint check -`");
+        let Some(h) = &ctx.file.helm else { return };
+        match h.engine {
+            TemplateEngine::Helm => {
+                ctx.report(h.span, "unrendered Helm template: this file was not linted")
+                    .label("Helm template action")
+                    .help("render the chart and lint the result: `helm template RELEASE CHART | ekslint check -`");
+            }
+            TemplateEngine::Terraform => {
+                ctx.report(
+                    h.span,
+                    "unrendered Terraform template (`templatefile`): this file is not YAML until Terraform renders it, and was not linted",
+                )
+                .label("Terraform template syntax")
+                .help("lint what Terraform renders: write the `templatefile(…)` result to a file (for example with a `local_file` resource or `terraform console`) and run `ekslint check` on it");
+            }
         }
     }
 }

@@ -1,6 +1,6 @@
-use ekslint_manifest::{Document, NodeId, NodeKind, Object, Tree};
+use ekslint_manifest::{NodeId, NodeKind, Object, Tree};
 
-use crate::context::FileCtx;
+use crate::context::{FileCtx, SetCtx};
 use crate::declare_rule;
 use crate::rule::Rule;
 
@@ -10,7 +10,10 @@ declare_rule! {
     /// `apiVersion`, `kind`, `metadata.name`, `metadata.namespace` and `metadata.generateName`
     /// must be strings, `metadata`, `metadata.labels` and `metadata.annotations` must be maps,
     /// label and annotation values must be strings (not lists or maps), and a document with
-    /// `metadata` and only one of `apiVersion` and `kind` is an incomplete object.
+    /// `metadata` and only one of `apiVersion` and `kind` is an incomplete object, unless a
+    /// kustomization of the input (a Kustomization or a Component) applies its file as a patch
+    /// (`patches[].path`, `patchesJson6902[].path`, `patchesStrategicMerge`): a patch is a
+    /// partial object that Kustomize merges into its target and never applies alone.
     ///
     /// ## Why is this bad?
     /// The API server cannot decode such an object: `kubectl apply` fails with
@@ -146,29 +149,29 @@ impl Rule for InvalidObjectShape {
         }
     }
 
-    fn check_document(&self, ctx: &mut FileCtx<'_>, doc: &Document) {
-        let tree = ctx.tree();
-        let Some(root) = doc.root else { return };
-        if !tree.is_map(root) || tree.get(root, "metadata").is_none_or(|m| !tree.is_map(m)) {
-            return;
+    /// A missing `apiVersion` or `kind` is decided once every file is read: a file that a
+    /// kustomization of the input applies as a patch holds a partial object (Kustomize reads
+    /// the target from the patch entry), which never reaches the API server alone.
+    fn check_set(&self, ctx: &mut SetCtx<'_>) {
+        let index = ctx.index;
+        for gap in &index.shape_gaps {
+            let path: &str = &gap.present.file.path;
+            if index.kustomizations.iter().any(|k| k.patches_file(path)) {
+                continue;
+            }
+            let have = if gap.missing == "kind" {
+                "apiVersion"
+            } else {
+                "kind"
+            };
+            let missing = gap.missing;
+            ctx.report(
+                gap.present.file.clone(),
+                gap.present.span,
+                format!("this object has `{have}` and `metadata` but no `{missing}`; the API server rejects it"),
+            )
+            .label(format!("`{missing}` missing"))
+            .help(format!("add `{missing}:` next to `{have}`"));
         }
-        let api = tree.get_entry(root, "apiVersion");
-        let kind = tree.get_entry(root, "kind");
-        let (present, missing) = match (api, kind) {
-            (Some(a), None) => (a, "kind"),
-            (None, Some(k)) => (k, "apiVersion"),
-            _ => return,
-        };
-        let have = if missing == "kind" {
-            "apiVersion"
-        } else {
-            "kind"
-        };
-        ctx.report(
-            tree.span(present.key),
-            format!("this object has `{have}` and `metadata` but no `{missing}`; the API server rejects it"),
-        )
-        .label(format!("`{missing}` missing"))
-        .help(format!("add `{missing}:` next to `{have}`"));
     }
 }

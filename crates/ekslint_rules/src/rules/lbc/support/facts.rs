@@ -3,6 +3,7 @@
 
 use ekslint_manifest::{NodeId, Object, ParsedFile, Tree};
 
+use crate::finding::Edit;
 use crate::index::{ByKey, Facts, Loc, Namespace, NamespaceMap};
 
 use super::catalog::ValueType;
@@ -101,6 +102,24 @@ pub struct IngressFact {
     pub exclusive: Vec<ExclusiveFact>,
 }
 
+/// A `kubernetes.io/ingress.class` annotation on an ALB Ingress: LBC003 reports it in the per-set
+/// pass, where the IngressClasses of the input are known, and offers to move it to
+/// `spec.ingressClassName` (see `lbc_deprecated::class_annotation`).
+#[derive(Debug, Clone)]
+pub struct ClassAnnotationFact {
+    pub key: Box<str>,
+    pub key_loc: Loc,
+    /// The annotation's value (empty when it is not a string).
+    pub value: Box<str>,
+    /// `spec.ingressClassName` is set.
+    pub has_field: bool,
+    /// Its value, when it is a string.
+    pub field: Option<Box<str>>,
+    /// The fix's edits on the Ingress's file (the annotation removed and, without the field,
+    /// `spec.ingressClassName` inserted); `None` when they cannot be written faithfully.
+    pub edits: Option<Vec<Edit>>,
+}
+
 /// LBC facts of the whole input.
 #[derive(Clone, Debug, Default)]
 pub struct LbcFacts {
@@ -108,6 +127,7 @@ pub struct LbcFacts {
     pub params: Vec<ParamsFact>,
     pub services: Vec<ServiceFact>,
     pub ingresses: Vec<IngressFact>,
+    pub class_annotations: Vec<ClassAnnotationFact>,
     class_by_name: ByKey,
     params_by_name: ByKey,
     service_by_name: ByKey,
@@ -120,6 +140,9 @@ fn s(tree: &Tree, n: Option<NodeId>) -> Option<Box<str>> {
 impl Facts for LbcFacts {
     fn collect(&mut self, file: &ParsedFile, obj: &Object) {
         let tree = &file.tree;
+        // Before the early returns: an Ingress without a name still has its annotation judged.
+        self.class_annotations
+            .extend(super::super::lbc_deprecated::class_annotations(file, obj));
         let loc = |n: NodeId| Loc::new(&file.source, tree.span(n));
         let (Some(kind), Some(name_f)) = (obj.kind_str(tree), obj.name) else {
             return;
@@ -314,6 +337,7 @@ impl Facts for LbcFacts {
         self.params.append(&mut other.params);
         self.services.append(&mut other.services);
         self.ingresses.append(&mut other.ingresses);
+        self.class_annotations.append(&mut other.class_annotations);
         self.class_by_name.reset();
         self.params_by_name.reset();
         self.service_by_name.reset();

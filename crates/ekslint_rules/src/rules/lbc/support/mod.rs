@@ -6,6 +6,8 @@ pub mod json;
 pub mod parse;
 
 #[cfg(test)]
+mod fix_tests;
+#[cfg(test)]
 mod tests;
 
 use ekslint_manifest::{NodeId, Object, Span, Tree};

@@ -19,6 +19,20 @@ fn is_pod_spec(tree: &Tree, map: NodeId) -> bool {
             .is_some_and(|a| tree.get(a, "nodeAffinity").is_some())
 }
 
+/// Does this map hold a pod's `volumes` list (items with a volume source such as `hostPath`)?
+/// Operators that run one container per pod (the OpenTelemetry collector, Fluent Bit, …) take
+/// `image`, `volumeMounts` and `volumes` at the top of their spec, without `containers`.
+fn has_pod_volumes(tree: &Tree, map: NodeId) -> bool {
+    const SOURCES: &[&str] = &["hostPath", "persistentVolumeClaim", "csi", "emptyDir"];
+    tree.get(map, "volumes")
+        .and_then(|n| tree.items(n))
+        .is_some_and(|items| {
+            items
+                .iter()
+                .any(|&v| SOURCES.iter().any(|s| tree.get(v, s).is_some()))
+        })
+}
+
 /// Groups of Kubernetes' own APIs: their objects hold pods only where `Object::pod_spec` looks.
 fn is_builtin_group(group: &str) -> bool {
     !group.contains('.') || group.ends_with(".k8s.io")
@@ -49,6 +63,11 @@ pub fn pod_specs(tree: &Tree, obj: &Object) -> Vec<NodeId> {
                 if n != obj.node && is_pod_spec(tree, n) {
                     out.push(n);
                     continue;
+                }
+                // A spec with pod volumes but no containers may still hold pod templates
+                // further down: keep looking below it.
+                if n != obj.node && has_pod_volumes(tree, n) {
+                    out.push(n);
                 }
                 for e in entries.iter().rev() {
                     if n == obj.node && tree.scalar_text(e.key) == Some("metadata") {
@@ -118,6 +137,18 @@ mod tests {
         // A prometheus-operator resource passes its scheduling on to its pods.
         let prom = "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: p}\nspec:\n  nodeSelector:\n    kubernetes.azure.com/agentpool: monitoring\n";
         assert_eq!(specs(prom), ["nodeSelector:"]);
+        // An operator's single-container spec: volumes without containers.
+        let otel = "apiVersion: opentelemetry.io/v1beta1\nkind: OpenTelemetryCollector\nmetadata: {name: c}\nspec:\n  image: x\n  volumes:\n  - name: sock\n    hostPath: {path: /var/run/docker.sock}\n";
+        assert_eq!(specs(otel), ["image: x"]);
+        // Volumes of a spec and a pod template below it are both found.
+        let both = "apiVersion: example.com/v1\nkind: X\nmetadata: {name: x}\nspec:\n  volumes: [{name: a, emptyDir: {}}]\n  template:\n    spec:\n      containers: [{name: a, image: x}]\n";
+        assert_eq!(
+            specs(both),
+            [
+                "volumes: [{name: a, emptyDir: {}}]",
+                "containers: [{name: a, image: x}]"
+            ]
+        );
     }
 
     #[test]

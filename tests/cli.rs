@@ -327,6 +327,106 @@ fn output_is_identical_for_any_thread_count() {
     }
 }
 
+/// A file large enough to be loaded in parts (on several threads) reports exactly what it
+/// reports on one thread, in every format.
+#[test]
+fn a_large_file_loaded_in_parts_gives_identical_output_for_any_thread_count() {
+    // The failing fixtures of every family but YAML (whose syntax errors make the loader read
+    // a file in one piece), in one multi-document file large enough to be loaded in parts.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut docs = Vec::new();
+    let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().collect();
+    dirs.sort_by_key(|d| d.file_name());
+    for dir in dirs {
+        if dir.file_name().to_string_lossy().starts_with("YAML") {
+            continue;
+        }
+        let mut files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+        files.sort_by_key(|f| f.file_name());
+        for f in files {
+            let name = f.file_name().to_string_lossy().into_owned();
+            if name.starts_with("fail") && name.ends_with(".yaml") {
+                let text = std::fs::read_to_string(f.path()).unwrap();
+                if !text.contains('\r') && !text.contains('%') {
+                    docs.push(text);
+                }
+            }
+        }
+    }
+    assert!(docs.len() > 30);
+    // Spread over unique ConfigMaps (every 50th with a number where a string belongs) to over
+    // 2.5 MB, so that every part of the file has findings.
+    let filler = |i: usize| {
+        let timeout = if i % 50 == 7 {
+            format!("{}", i % 60)
+        } else {
+            format!("\"{}\"", i % 60)
+        };
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-{i:06}\n  namespace: team-{:02}\ndata:\n  LOG_LEVEL: info\n  TIMEOUT_SECONDS: {timeout}\n  application.properties: |\n    server.port={}\n    cache.ttl=300\n",
+            i % 40,
+            8000 + i % 1000
+        )
+    };
+    let mut big = String::new();
+    let mut i = 0;
+    while big.len() < 5 << 19 {
+        let doc = if i % 40 == 0 && i / 40 < docs.len() {
+            docs[i / 40].clone()
+        } else {
+            filler(i)
+        };
+        if !big.is_empty() {
+            big.push_str("---\n");
+        }
+        big.push_str(&doc);
+        if !big.ends_with('\n') {
+            big.push('\n');
+        }
+        i += 1;
+    }
+    let d = scratch("large-file");
+    std::fs::write(d.join("all.yaml"), &big).unwrap();
+    // The same findings in every format; JSON and GitHub annotations are enough to compare.
+    for format in ["json", "github"] {
+        let run = |threads: &str| {
+            run_in(
+                &d,
+                &[
+                    "check",
+                    "--no-config",
+                    "--threads",
+                    threads,
+                    "--format",
+                    format,
+                    "all.yaml",
+                ],
+                None,
+            )
+        };
+        let (one, many) = (run("1"), run("8"));
+        assert_eq!(code(&one), 1, "{}", stderr(&one));
+        assert_eq!(
+            one.stdout, many.stdout,
+            "{format} differs between 1 and 8 threads"
+        );
+        if format == "json" {
+            let v: serde_json::Value = serde_json::from_str(&stdout(&one)).unwrap();
+            let lines: Vec<u64> = v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["start"]["line"].as_u64().unwrap_or(0))
+                .collect();
+            let last_line = big.lines().count() as u64;
+            assert!(
+                lines.iter().any(|&l| l > last_line * 9 / 10),
+                "findings reach the end of the file"
+            );
+        }
+    }
+}
+
 #[test]
 fn every_finding_has_a_position_in_every_format() {
     let o = ekslint(&["check", "--no-config", "--format", "json", "fixtures"]);

@@ -103,7 +103,7 @@ fn constructs(tree: &Tree, src: &SourceFile, root: NodeId) -> Vec<(Construct, u3
         if !seen.insert(n) {
             continue;
         }
-        match &tree.node(n).kind {
+        match tree.node(n).kind {
             NodeKind::Map(entries) => {
                 for e in entries {
                     let Some(k) = text(tree, e.key) else { continue };

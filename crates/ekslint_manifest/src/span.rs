@@ -53,15 +53,35 @@ pub struct LineCol {
 }
 
 /// Start offsets of every line of a text, for offset → line/column conversion.
+///
+/// [`LineIndex::lazy`] builds the table on first use: a file that no finding points into never
+/// pays for it, and a large file's table is not in memory while its tree is.
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
-    line_starts: Vec<u32>,
+    line_starts: std::sync::OnceLock<Vec<u32>>,
+    /// The text to build from, for a lazy index.
+    text: Option<std::sync::Arc<str>>,
 }
 
 impl LineIndex {
     /// Lines end at `\n`; a `\r` before it belongs to the line ending and is never counted as a
     /// column. A lone `\r` (old Mac) is also a line break, as YAML defines it.
     pub fn new(text: &str) -> Self {
+        LineIndex {
+            line_starts: std::sync::OnceLock::from(Self::build(text)),
+            text: None,
+        }
+    }
+
+    /// The index of `text`, built when first asked.
+    pub fn lazy(text: std::sync::Arc<str>) -> Self {
+        LineIndex {
+            line_starts: std::sync::OnceLock::new(),
+            text: Some(text),
+        }
+    }
+
+    fn build(text: &str) -> Vec<u32> {
         let bytes = text.as_bytes();
         let mut line_starts = Vec::with_capacity(bytes.len() / 32 + 1);
         line_starts.push(0);
@@ -74,16 +94,21 @@ impl LineIndex {
             }
             i += 1;
         }
-        LineIndex { line_starts }
+        line_starts
+    }
+
+    fn starts(&self) -> &[u32] {
+        self.line_starts
+            .get_or_init(|| Self::build(self.text.as_deref().unwrap_or("")))
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.starts().len()
     }
 
     /// 0-based line number of a byte offset.
     pub fn line_of(&self, offset: u32) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self.starts().binary_search(&offset) {
             Ok(line) => line,
             Err(next) => next - 1,
         }
@@ -91,14 +116,15 @@ impl LineIndex {
 
     /// Byte offset where a 0-based line starts.
     pub fn line_start(&self, line: usize) -> u32 {
-        self.line_starts[line.min(self.line_starts.len() - 1)]
+        let starts = self.starts();
+        starts[line.min(starts.len() - 1)]
     }
 
     /// Byte range of a 0-based line, without its line ending.
     pub fn line_span(&self, line: usize, text: &str) -> Span {
         let start = self.line_start(line);
         let mut end = self
-            .line_starts
+            .starts()
             .get(line + 1)
             .copied()
             .unwrap_or(text.len() as u32);
@@ -114,7 +140,7 @@ impl LineIndex {
     pub fn line_col(&self, offset: u32, text: &str) -> LineCol {
         let offset = offset.min(text.len() as u32);
         let line = self.line_of(offset);
-        let start = self.line_starts[line] as usize;
+        let start = self.starts()[line] as usize;
         let mut end = offset as usize;
         while end > start && !text.is_char_boundary(end) {
             end -= 1;

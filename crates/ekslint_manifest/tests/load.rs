@@ -120,6 +120,9 @@ fn lists_are_unwrapped() {
             ("Service", ObjectKind::ListItem)
         ]
     );
+    // Each object knows its own position, so per-object work never searches the list for it.
+    let positions: Vec<_> = f.objects.iter().map(|o| o.position).collect();
+    assert_eq!(positions, [0, 1, 2]);
 }
 
 #[test]
@@ -181,4 +184,60 @@ fn invalid_utf8_and_binary_are_reported_with_offsets() {
     let (e, text) = ekslint_manifest::decode(b"\x7fELF\x00\x01".to_vec()).unwrap_err();
     assert!(e.message.contains("binary"), "{}", e.message);
     assert!(text.is_empty());
+}
+
+#[test]
+fn scalar_values_in_every_style() {
+    // Values written as-is are slices of the text; escaped and folded ones are copies. Both read
+    // the same through the tree.
+    let text = "plain: a b\nsingle: 'it''s'\nsq: 'as is'\ndouble: \"tab\\there\"\ndq: \"as is\"\nfolded: >\n  one\n  two\nliteral: |\n  x\n  y\nmulti: first\n  second\nempty: ''\nnull:\n";
+    let f = parse_str("a.yaml", text);
+    assert!(f.problems.is_empty(), "{:?}", f.problems);
+    let root = f.documents[0].root.unwrap();
+    let value = |k: &str| f.tree.scalar_text(f.tree.get(root, k).unwrap()).unwrap();
+    assert_eq!(value("plain"), "a b");
+    assert_eq!(value("single"), "it's");
+    assert_eq!(value("sq"), "as is");
+    assert_eq!(value("double"), "tab\there");
+    assert_eq!(value("dq"), "as is");
+    assert_eq!(value("folded"), "one two\n");
+    assert_eq!(value("literal"), "x\ny\n");
+    assert_eq!(value("multi"), "first second");
+    assert_eq!(value("empty"), "");
+    // An empty value is a null, which the parser spells `~`.
+    assert_eq!(value("null"), "~");
+    let single = f.tree.get_entry(root, "single").unwrap();
+    assert_eq!(slice(text, f.tree.span(single.value)), "'it''s'");
+    let s = f.tree.scalar(single.value).unwrap();
+    assert_eq!(s.style, ekslint_manifest::ScalarStyle::SingleQuoted);
+}
+
+#[test]
+fn duplicates_in_a_large_map_point_at_the_first_occurrence() {
+    // More than 16 keys: the duplicate check sorts instead of comparing pairwise.
+    let mut text = String::new();
+    for i in 0..40 {
+        text.push_str(&format!("k{}: {i}\n", i % 25));
+    }
+    let f = parse_str("a.yaml", &text);
+    let dups: Vec<_> = f
+        .problems
+        .iter()
+        .map(|p| match p.kind {
+            ProblemKind::DuplicateKey { first } => (slice(&text, p.span), first.start),
+            _ => panic!("{p:?}"),
+        })
+        .collect();
+    assert_eq!(dups.len(), 15);
+    // In source order, each pointing at the key's first line.
+    assert_eq!(dups[0], ("k0", 0));
+    let line_of = |key: &str| text.find(&format!("{key}: ")).unwrap() as u32;
+    for (key, first) in &dups {
+        assert_eq!(*first, line_of(key));
+    }
+    let root = f.documents[0].root.unwrap();
+    assert_eq!(
+        f.tree.scalar_text(f.tree.get(root, "k0").unwrap()),
+        Some("25")
+    );
 }

@@ -5,6 +5,10 @@
 //! Service, Ingress with ALB annotations, claim, ConfigMap; the shape of `bench/gen_corpus.py`),
 //! repeated with a different name per copy. The cross-object pass is measured at two sizes so a
 //! step that is not linear shows as a drop in throughput.
+//!
+//! The `one file` group reads and lints a single file of 25,000 to 200,000 ConfigMaps, as
+//! documents and as the items of one `kind: List` (the shapes of `bench/gen_single.py`):
+//! throughput that drops as the file grows is a superlinear step.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -211,5 +215,81 @@ fn cross_object(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parsing, per_file, cross_object);
+/// One ConfigMap of `bench/gen_single.py`, indented for a List item when `item`.
+fn config_map(i: usize, item: bool) -> String {
+    let timeout = if i % 500 == 7 {
+        format!("{}", i % 60 + 1)
+    } else {
+        format!("\"{}\"", i % 60 + 1)
+    };
+    let lines = [
+        "apiVersion: v1".to_string(),
+        "kind: ConfigMap".to_string(),
+        "metadata:".to_string(),
+        format!("  name: settings-{i:06}"),
+        format!("  namespace: team-{:02}", i % 40),
+        "  labels:".to_string(),
+        format!("    app.kubernetes.io/name: svc-{i:06}"),
+        "data:".to_string(),
+        "  LOG_LEVEL: info".to_string(),
+        format!("  TIMEOUT_SECONDS: {timeout}"),
+        "  application.properties: |".to_string(),
+        format!("    server.port={}", 8000 + i % 1000),
+        "    cache.ttl=300".to_string(),
+        "    feature.flags=alpha,bravo,charlie".to_string(),
+    ];
+    let mut out = String::new();
+    for (n, line) in lines.iter().enumerate() {
+        out.push_str(match (item, n) {
+            (false, _) => "",
+            (true, 0) => "  - ",
+            (true, _) => "    ",
+        });
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+fn one_file(shape: &str, count: usize) -> String {
+    if shape == "documents" {
+        (0..count)
+            .map(|i| config_map(i, false))
+            .collect::<Vec<_>>()
+            .join("---\n")
+    } else {
+        let mut text =
+            "apiVersion: v1\nkind: List\nmetadata:\n  resourceVersion: \"\"\nitems:\n".to_string();
+        for i in 0..count {
+            text.push_str(&config_map(i, true));
+        }
+        text
+    }
+}
+
+fn single_file(c: &mut Criterion) {
+    let mut g = c.benchmark_group("one file");
+    g.sample_size(10);
+    let s = settings();
+    let limits = Limits::default();
+    for shape in ["documents", "list"] {
+        for count in [25_000usize, 50_000, 100_000, 200_000] {
+            let text = one_file(shape, count);
+            g.throughput(Throughput::Elements(count as u64));
+            g.bench_function(format!("{shape}, {count}: parse and per-file rules"), |b| {
+                b.iter(|| {
+                    let file = ekslint_manifest::parse(
+                        Arc::new(SourceFile::new("big.yaml", black_box(text.clone()))),
+                        Format::Yaml,
+                        &limits,
+                    );
+                    ekslint_rules::lint_file(&file, &s)
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, parsing, per_file, cross_object, single_file);
 criterion_main!(benches);

@@ -152,22 +152,41 @@ pub fn lint_file(file: &ParsedFile, settings: &Settings) -> FileOutput {
         findings: Vec::new(),
         directives: Default::default(),
     };
-    for (i, rule) in RULES.iter().enumerate() {
-        if !enabled[i] {
-            continue;
-        }
-        ctx.rule = rule.info();
-        ctx.severity = settings.severity_of(ctx.rule);
-        rule.check_file(&mut ctx);
-        for doc in file.documents.iter().filter(|d| d.root.is_some()) {
-            rule.check_document(&mut ctx, doc);
-        }
-        for obj in &file.objects {
-            rule.check_object(&mut ctx, obj);
-        }
+    // Each document and object is visited once with every rule, not once per rule: a rule at a
+    // time walked the whole tree about 200 times, and once a file's tree outgrows the CPU's
+    // caches each of those walks reads it from memory (a 50,000-document file cost 2.3 times a
+    // 25,000-document one). Findings keep the order of a rule at a time: each is tagged with its
+    // rule's place, and a stable sort by it puts them back.
+    let active: Vec<(u16, &dyn crate::rule::Rule, &'static RuleInfo, Severity)> = RULES
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| enabled[*i])
+        .map(|(i, rule)| {
+            let info = rule.info();
+            (i as u16, *rule, info, settings.severity_of(info))
+        })
+        .collect();
+    let mut owner: Vec<u16> = Vec::new();
+    let mut each_rule =
+        |ctx: &mut FileCtx, visit: &dyn Fn(&dyn crate::rule::Rule, &mut FileCtx)| {
+            for &(i, rule, info, severity) in &active {
+                ctx.rule = info;
+                ctx.severity = severity;
+                visit(rule, ctx);
+                owner.resize(ctx.findings.len(), i);
+            }
+        };
+    each_rule(&mut ctx, &|rule, ctx| rule.check_file(ctx));
+    for doc in file.documents.iter().filter(|d| d.root.is_some()) {
+        each_rule(&mut ctx, &|rule, ctx| rule.check_document(ctx, doc));
+    }
+    for obj in &file.objects {
+        each_rule(&mut ctx, &|rule, ctx| rule.check_object(ctx, obj));
     }
     ctx.directives();
-    let findings = ctx.findings;
+    let mut findings: Vec<(u16, Finding)> = owner.into_iter().zip(ctx.findings).collect();
+    findings.sort_by_key(|(i, _)| *i);
+    let findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
     let directives = ctx.directives.take().unwrap_or_default();
     let facts = SetIndex::of_file(file);
     let objects = file

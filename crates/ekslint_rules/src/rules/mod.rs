@@ -328,7 +328,7 @@ mod tests {
         let mut out = Vec::new();
         let mut stack = vec![(root, String::new())];
         while let Some((n, path)) = stack.pop() {
-            match &tree.node(n).kind {
+            match tree.node(n).kind {
                 NodeKind::Map(entries) => {
                     for e in entries {
                         let k = tree.scalar_text(e.key).unwrap_or("");

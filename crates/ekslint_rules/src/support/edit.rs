@@ -321,7 +321,7 @@ impl<'a> Editor<'a> {
             if seen > 5000 {
                 break;
             }
-            match &self.tree.node(n).kind {
+            match self.tree.node(n).kind {
                 NodeKind::Map(entries) => {
                     for e in entries {
                         stack.push(e.value);
@@ -330,7 +330,7 @@ impl<'a> Editor<'a> {
                         else {
                             continue;
                         };
-                        match &self.tree.node(e.value).kind {
+                        match self.tree.node(e.value).kind {
                             NodeKind::Map(children) => {
                                 if let Some(c) = children.first() {
                                     let ck = self.start(c.key);

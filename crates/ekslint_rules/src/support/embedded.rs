@@ -58,7 +58,7 @@ pub fn parse_embedded(
     name: &str,
 ) -> Option<Embedded> {
     let positions = positions(outer_text, tree, value)?;
-    let text = &*tree.scalar(value)?.value;
+    let text = tree.scalar(value)?.value;
     // Never a `.json` name: the inner document is YAML even when the outer file is JSON.
     let inner = ekslint_manifest::parse_str(&format!("{name} (embedded YAML)"), text);
     Some(Embedded {
@@ -73,7 +73,7 @@ pub fn parse_embedded(
 pub fn positions(outer_text: &str, tree: &Tree, value: NodeId) -> Option<Positions> {
     let scalar = tree.scalar(value)?;
     let span = tree.span(value);
-    let text = &*scalar.value;
+    let text = scalar.value;
     let segments = match scalar.style {
         ScalarStyle::Literal | ScalarStyle::Folded => {
             block_segments(outer_text, span, text, scalar.style == ScalarStyle::Folded)
@@ -581,9 +581,9 @@ data:
             "data:\n  m: \"\\ud800\\u0041\"",
         ] {
             let f = ekslint_manifest::parse_str("t.yaml", outer);
-            for n in 0..f.tree.nodes.len() as u32 {
+            for n in 0..f.tree.len() as u32 {
                 if let Some(e) = parse_embedded(outer, &f.tree, n, "m") {
-                    for m in 0..e.tree().nodes.len() as u32 {
+                    for m in 0..e.tree().len() as u32 {
                         let s = e.span(m);
                         assert!(outer.is_char_boundary(s.start as usize));
                         assert!(outer.is_char_boundary(s.end as usize));

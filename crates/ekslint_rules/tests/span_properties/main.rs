@@ -165,7 +165,7 @@ fn check_parsed(file: &ParsedFile) -> Result<(), TestCaseError> {
             check_span(src, f.value, "object field value")?;
         }
     }
-    for n in &file.tree.nodes {
+    for n in file.tree.nodes() {
         check_span(src, n.span, "tree node")?;
     }
     if let Some(h) = &file.helm {

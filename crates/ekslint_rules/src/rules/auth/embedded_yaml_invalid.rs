@@ -114,7 +114,7 @@ impl Rule for EmbeddedYamlInvalid {
             }
             // A map used as a key: `username: {{SessionName}}` unquoted.
             let t = emb.tree();
-            let complex = t.nodes.iter().enumerate().find_map(|(i, n)| match &n.kind {
+            let complex = t.nodes().enumerate().find_map(|(i, n)| match &n.kind {
                 NodeKind::Map(entries) => entries
                     .iter()
                     .find(|e| t.scalar(e.key).is_none())

@@ -75,7 +75,7 @@ impl Rule for MapAccounts {
             let t = doc.emb.tree();
             for &item in doc.items() {
                 let Some(s) = t.scalar(item) else { continue };
-                let text = &*s.value;
+                let text = s.value;
                 let span = doc.emb.span(item);
                 let twelve = text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit());
                 if !twelve {

@@ -166,7 +166,7 @@ fn check_value(ctx: &mut FileCtx<'_>, tree: &Tree, node: NodeId, what: &str) {
         Resolved::Bool(_) | Resolved::Int(_) | Resolved::Float(_) => resolved.type_name(),
         Resolved::Null | Resolved::Str => return,
     };
-    let text = &*s.value;
+    let text = s.value;
     let meaning = match &resolved {
         Resolved::Bool(b) => format!("the boolean `{b}`"),
         Resolved::Int(i) if yaml11_surprise(text) => format!("the number {i}"),

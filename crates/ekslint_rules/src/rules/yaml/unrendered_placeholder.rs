@@ -102,7 +102,7 @@ impl Rule for UnrenderedPlaceholder {
                         if matches!(s.style, ScalarStyle::Literal | ScalarStyle::Folded) {
                             continue;
                         }
-                        if let Some(p) = placeholder::find(&s.value) {
+                        if let Some(p) = placeholder::find(s.value) {
                             count += 1;
                             if first.is_none() {
                                 first = Some((n, &s.value[p.start..p.end]));

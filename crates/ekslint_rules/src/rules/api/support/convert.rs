@@ -528,7 +528,7 @@ impl Cx<'_, '_> {
         let versions = self.entry(spec, "versions");
         let pruning = "`apiextensions.k8s.io/v1` prunes fields the schema does not declare (v1beta1 kept them unless `preserveUnknownFields: false`): add `x-kubernetes-preserve-unknown-fields: true` where unknown fields must be kept";
         match self.entry(spec, "preserveUnknownFields") {
-            Some(p) if t.scalar(p.value).is_some_and(|s| &*s.value == "false") => {}
+            Some(p) if t.scalar(p.value).is_some_and(|s| s.value == "false") => {}
             Some(p) => {
                 self.ed.remove(spec, p)?;
                 if validation.is_some() {

@@ -117,11 +117,7 @@ impl Facts for IrsaFacts {
     fn collect(&mut self, file: &ParsedFile, obj: &Object) {
         let tree = &file.tree;
         let src = &file.source;
-        let order = file
-            .objects
-            .iter()
-            .position(|o| o.node == obj.node)
-            .unwrap_or(0);
+        let order = obj.position;
         let namespace = Namespace::of(obj.namespace_str(tree));
         if super::is_service_account(tree, obj) {
             let (Some(name), Some(name_field)) = (obj.name_str(tree), obj.name) else {

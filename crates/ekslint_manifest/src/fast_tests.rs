@@ -356,7 +356,13 @@ fn loading_in_parts_is_loading_in_one_piece() {
                     .is_empty()
         })
         .collect();
-    let every: Vec<&str> = all.iter().map(|(_, t)| t.as_str()).collect();
+    // Every file but those with a `%` line: a directive (or Terraform's `%{ }` at a line's start,
+    // YAML002's fixtures) keeps a text from being cut at all, by design.
+    let every: Vec<&str> = all
+        .iter()
+        .map(|(_, t)| t.as_str())
+        .filter(|t| !t.contains("\n%") && !t.starts_with('%'))
+        .collect();
     for (what, files) in [("clean", clean), ("every", every)] {
         let mut text = String::new();
         for t in files {

@@ -140,6 +140,7 @@ pub struct Problem {
     pub message: String,
 }
 
+#[derive(Default)]
 pub(crate) struct Loaded {
     tree: Tree,
     documents: Vec<Document>,
@@ -333,12 +334,7 @@ pub fn parse(source: Arc<SourceFile>, format: Format, limits: &Limits) -> Parsed
     };
     let long_line = long_line(&text, limits.max_line_bytes);
     let loaded = if helm.is_some() || long_line.is_some() {
-        Loaded {
-            tree: Tree::default(),
-            documents: Vec::new(),
-            comments: Vec::new(),
-            problems: Vec::new(),
-        }
+        Loaded::default()
     } else {
         match format {
             Format::Yaml => load_yaml(&text, limits),
@@ -355,15 +351,7 @@ pub fn parse(source: Arc<SourceFile>, format: Format, limits: &Limits) -> Parsed
         .then(|| detect_terraform(&text))
         .flatten();
     let (helm, loaded) = match terraform {
-        Some(t) => (
-            Some(t),
-            Loaded {
-                tree: Tree::default(),
-                documents: Vec::new(),
-                comments: Vec::new(),
-                problems: Vec::new(),
-            },
-        ),
+        Some(t) => (Some(t), Loaded::default()),
         None => (helm, loaded),
     };
     let mut problems = loaded.problems;

@@ -36,6 +36,10 @@ pub enum Problem {
         found: &'static str,
         /// Why a value of the right JSON type is still wrong (`not base64`).
         detail: Option<String>,
+        /// The value is a template placeholder (`${REPLICAS}`) that a rendering step replaces
+        /// before apply. Never set here (this crate knows no template syntax): the caller
+        /// marks it.
+        template: bool,
     },
     /// A required field is absent, or (built-in kinds) `null`, which the API server decodes
     /// as the empty value.
@@ -266,6 +270,7 @@ impl Validator<'_> {
                         expected: s.ty.noun(),
                         found: "null",
                         detail: None,
+                        template: false,
                     },
                 );
             }
@@ -369,6 +374,7 @@ impl Validator<'_> {
                     expected,
                     found: self.tree.type_name(node),
                     detail: None,
+                    template: false,
                 },
             );
             return;
@@ -392,6 +398,7 @@ impl Validator<'_> {
                 expected,
                 found,
                 detail: None,
+                template: false,
             },
         );
     }
@@ -648,6 +655,7 @@ impl Validator<'_> {
                             expected: Ty::Quantity.noun(),
                             found: "string",
                             detail: Some(format!("`{text}` is not a quantity")),
+                            template: false,
                         },
                     );
                     return;
@@ -677,6 +685,7 @@ impl Validator<'_> {
                     },
                     found,
                     detail,
+                    template: false,
                 },
             );
             return;
@@ -700,6 +709,7 @@ impl Validator<'_> {
                         },
                         found: "string",
                         detail: Some(format!("`{}` is {why}", short(text))),
+                        template: false,
                     },
                 );
                 return;

@@ -29,6 +29,7 @@ fn check_at(minor: u32, yaml: &str) -> Vec<(String, String)> {
                     expected,
                     found,
                     detail,
+                    ..
                 } => {
                     format!("type {expected} {found} {detail:?}")
                 }

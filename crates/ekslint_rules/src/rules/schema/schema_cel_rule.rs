@@ -81,5 +81,6 @@ fn message(v: &Violation) -> Option<Message> {
         label: "fails a validation rule of the CRD".to_string(),
         help: Some(format!("the rule: `{rule}`")),
         related: None,
+        info: false,
     })
 }

@@ -81,5 +81,6 @@ fn message(v: &Violation) -> Option<Message> {
         label: "rejected by the CRD schema".to_string(),
         help: None,
         related: None,
+        info: false,
     })
 }

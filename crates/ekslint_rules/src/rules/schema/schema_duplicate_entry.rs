@@ -89,5 +89,6 @@ fn message(v: &Violation) -> Option<Message> {
         label: "duplicate".to_string(),
         help: Some("keep one item per key".to_string()),
         related: Some((*first, "first here".to_string())),
+        info: false,
     })
 }

@@ -89,5 +89,6 @@ fn message(v: &Violation) -> Option<Message> {
         label: "duplicate".to_string(),
         help: Some("give each item its own key, or merge the two items".to_string()),
         related: Some((*first, "first here".to_string())),
+        info: false,
     })
 }

@@ -84,6 +84,7 @@ fn message(v: &Violation) -> Option<Message> {
             label: "null, but required".to_string(),
             help: Some(format!("give `{field}` a value")),
             related: None,
+            info: false,
         });
     }
     Some(Message {
@@ -93,5 +94,6 @@ fn message(v: &Violation) -> Option<Message> {
             "add `{field}`; if this file is a patch, list it under `patches` in its kustomization.yaml"
         )),
         related: None,
+        info: false,
     })
 }

@@ -109,5 +109,6 @@ fn message(v: &Violation) -> Option<Message> {
             None => "remove it, or check its spelling and the level it is indented at".to_string(),
         }),
         related: None,
+        info: false,
     })
 }

@@ -98,5 +98,6 @@ fn message(v: &Violation) -> Option<Message> {
         label: "not an accepted value".to_string(),
         help: close.map(|c| format!("did you mean `{c}`? (values are case-sensitive)")),
         related: None,
+        info: false,
     })
 }

@@ -17,6 +17,10 @@ declare_rule! {
     /// reports such a value (labels, annotations, env values, …), this rule leaves it to YAML004.
     /// `null` counts as unset for built-in kinds, as the API server treats it.
     ///
+    /// A template placeholder where a non-string value goes (`replicas: ${REPLICAS}`,
+    /// `lun: <LUN>`) is reported at info level: it is right once the file is rendered, but
+    /// the file cannot be applied as it is. Placeholders in string fields are not reported.
+    ///
     /// ## Why is this bad?
     /// The API server cannot decode the object and rejects it (`cannot unmarshal string into Go
     /// struct field DeploymentSpec.spec.replicas of type int32`, `quantities must match the
@@ -71,6 +75,7 @@ declare_rule! {
         severity: Error,
         fix: None,
         summary: "A value whose type is not the one its field's schema requires",
+        placeholders: Judged,
     }
 }
 
@@ -89,11 +94,26 @@ fn message(v: &Violation) -> Option<Message> {
         expected,
         found,
         detail,
+        template,
     } = &v.problem
     else {
         return None;
     };
     let at = support::at(&v.path);
+    if *template {
+        // `${REPLICAS}` where an integer goes: right once rendered, but not as it is.
+        return Some(Message {
+            text: format!("{at} holds a template placeholder where the API needs {expected}"),
+            label: "unrendered placeholder".to_string(),
+            help: Some(
+                "render the file (envsubst, Helm, Kustomize replacements) before it is applied: \
+                 `kubectl apply` rejects it as it is"
+                    .to_string(),
+            ),
+            related: None,
+            info: true,
+        });
+    }
     let text = match detail {
         Some(d) => format!("{at} must be {expected}: {d}"),
         None => format!("{at} must be {expected}, not a {found}"),
@@ -117,5 +137,6 @@ fn message(v: &Violation) -> Option<Message> {
         },
         help,
         related: None,
+        info: false,
     })
 }

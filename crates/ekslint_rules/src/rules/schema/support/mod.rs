@@ -33,6 +33,8 @@ pub(crate) struct Message {
     pub help: Option<String>,
     /// A second place in the same file (the first of two duplicates).
     pub related: Option<(Span, String)>,
+    /// Reported at info level, whatever the rule's severity (a value a template fills in).
+    pub info: bool,
 }
 
 /// Report the violations of `obj` that `message` words (the running rule's kind).
@@ -54,6 +56,10 @@ pub(crate) fn report_object(
             if let Some((span, text)) = m.related {
                 f.with_label(span, text);
             }
+            if m.info {
+                f.severity = crate::rule::Severity::Info;
+            }
+            f.unless_patch = matches!(v.problem, Problem::Missing { .. });
         }
     }
 }
@@ -72,6 +78,10 @@ pub(crate) fn report_set(ctx: &mut SetCtx<'_>, message: fn(&Violation) -> Option
                 if let Some((span, text)) = m.related {
                     f.with_label(span, text);
                 }
+                if m.info {
+                    f.severity = crate::rule::Severity::Info;
+                }
+                f.unless_patch = matches!(v.problem, Problem::Missing { .. });
                 if let Some(crd) = &c.crd {
                     f.related(crd.file.clone(), crd.span, crd.label.clone());
                 }
@@ -244,6 +254,7 @@ fn compute(
         );
         let mut violations = outcome.violations;
         violations.retain(|v| !owned_elsewhere(tree, obj, kind, v));
+        mark_templates(tree, &mut violations);
         drop_if_partial(
             tree,
             obj,
@@ -341,6 +352,7 @@ pub(crate) fn validate_custom(
         "vpcresources.k8s.aws" => violations.retain(|v| !owned_by_fargate014(kind, v)),
         _ => {}
     }
+    mark_templates(tree, &mut violations);
     drop_if_partial(tree, obj, path, &mut violations, directives);
     violations
 }
@@ -371,9 +383,23 @@ fn drop_if_partial(
     }
     let partial = directives
         || obj.get(tree, &["metadata", "generateName"]).is_some()
-        || kustomize::is_patch(path);
+        || kustomize::named_like_a_patch(std::path::Path::new(path));
     if partial {
         violations.retain(|v| !matches!(v.problem, Problem::Missing { .. }));
+    }
+}
+
+/// Mark the wrong types whose value is a template placeholder (`replicas: ${REPLICAS}`): the
+/// value is not what the cluster will see, so SCHEMA002 tells it at info level (the file must
+/// be rendered before it is applied) instead of as an error. The same one-line test as the
+/// engine's placeholder guard.
+fn mark_templates(tree: &Tree, violations: &mut [Violation]) {
+    for v in violations {
+        if let Problem::WrongType { template, .. } = &mut v.problem {
+            *template = tree
+                .text_at(v.span)
+                .is_some_and(|t| !t.contains('\n') && crate::support::placeholder::is_placeholder(t));
+        }
     }
 }
 

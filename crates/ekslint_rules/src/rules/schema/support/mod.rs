@@ -396,9 +396,9 @@ fn drop_if_partial(
 fn mark_templates(tree: &Tree, violations: &mut [Violation]) {
     for v in violations {
         if let Problem::WrongType { template, .. } = &mut v.problem {
-            *template = tree
-                .text_at(v.span)
-                .is_some_and(|t| !t.contains('\n') && crate::support::placeholder::is_placeholder(t));
+            *template = tree.text_at(v.span).is_some_and(|t| {
+                !t.contains('\n') && crate::support::placeholder::is_placeholder(t)
+            });
         }
     }
 }

@@ -1966,3 +1966,92 @@ fn api_conversion_fixes_convert_in_place_keep_the_rest_and_settle() {
     let o = run_in(&d, &args(&["--diff", "--unsafe-fixes"]), None);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 }
+
+#[test]
+fn custom_resources_are_checked_against_a_crd_in_context_in_stdin_or_bundled() {
+    let dir = scratch("schema-crd");
+    let crd = std::fs::read_to_string(
+        "fixtures/SCHEMA001-schema-unknown-field/fail-crd-elsewhere/crd.yaml",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("crds")).unwrap();
+    std::fs::write(dir.join("crds/widget-crd.yaml"), &crd).unwrap();
+    let widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: 3\n  colour: blue\n";
+    std::fs::write(dir.join("widget.yaml"), widget).unwrap();
+    // The CRD only in --context: the resource is checked, the CRD file is not reported on.
+    let o = run_in(
+        &dir,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--context",
+            "crds",
+            "widget.yaml",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let found: Vec<(String, u64, u64)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["start"]["line"].as_u64().unwrap(),
+                f["start"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("SCHEMA001".to_string(), 7, 3)]);
+    // Without the CRD nothing is known about a Widget: no finding.
+    let o = run_in(&dir, &["check", "--no-config", "widget.yaml"], None);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    // CRD and resource in one stream on standard input.
+    let o = run_in(
+        &dir,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "concise",
+            "--select",
+            "SCHEMA",
+            "-",
+        ],
+        Some(&format!("{crd}---\n{widget}")),
+    );
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains("did you mean `color`"),
+        "{}",
+        stdout(&o)
+    );
+    // A VolumeSnapshot: the bundled CRD and its CEL rules.
+    let o = run_in(
+        &dir,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "concise",
+            "--select",
+            "SCHEMA008",
+            "-",
+        ],
+        Some(
+            "apiVersion: snapshot.storage.k8s.io/v1\nkind: VolumeSnapshot\nmetadata:\n  name: s\nspec:\n  source:\n    persistentVolumeClaimName: data\n    volumeSnapshotContentName: c\n",
+        ),
+    );
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains(
+            "exactly one of volumeSnapshotContentName and persistentVolumeClaimName must be set"
+        ),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -200,6 +200,11 @@ impl Tree {
         }
     }
 
+    /// The source text under `span` (`None` when the span is not in the text).
+    pub fn text_at(&self, span: Span) -> Option<&str> {
+        self.text.get(span.range())
+    }
+
     /// Append a scalar. A value that is a slice of the tree's text is stored as its position;
     /// any other value is copied into the string arena.
     pub(crate) fn push_scalar(

@@ -113,6 +113,7 @@ fn finding(rule: &'static RuleInfo, file: &Arc<SourceFile>, span: Span, message:
         fix: None,
         namespace: None,
         registry: None,
+        unless_patch: false,
     }
 }
 

@@ -127,9 +127,12 @@ impl Collected {
 /// reported on it. Pre-commit passes only the changed files, and a Deployment's
 /// ServiceAccount in an unchanged file must still be found.
 pub fn collect_context(file: &ParsedFile) -> FileOutput {
+    let mut facts = SetIndex::of_file(file);
+    // Nothing is reported on context files: their custom resources need no validation.
+    facts.schema.drop_instances();
     FileOutput {
         path: file.source.path.clone(),
-        facts: SetIndex::of_file(file),
+        facts,
         stats: Stats {
             context_files: 1,
             ..Stats::default()
@@ -284,6 +287,18 @@ pub fn finish_collected(
     let mut index = index;
     index.settle();
     let set_findings = run_set_rules(&index, settings);
+    // What a patch leaves out is not missing: drop those findings on the files a kustomization
+    // of the input applies as patches.
+    let is_patch = |path: &str| index.kustomizations.iter().any(|k| k.patches_file(path));
+    for o in &mut outputs {
+        if o.findings.iter().any(|f| f.unless_patch) && is_patch(&o.path) {
+            o.findings.retain(|f| !f.unless_patch);
+        }
+    }
+    let set_findings: Vec<Finding> = set_findings
+        .into_iter()
+        .filter(|f| !(f.unless_patch && is_patch(&f.file.path)))
+        .collect();
     drop(index);
     // Route set findings to their file, honouring per-file ignores; findings on context files
     // are dropped (only the files being checked are reported on).

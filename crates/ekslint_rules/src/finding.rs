@@ -58,6 +58,10 @@ pub struct Finding {
     /// For a finding about a container image: the registry it is pulled from (a host, or
     /// `Docker Hub`), which the summary counts findings under.
     pub registry: Option<Box<str>>,
+    /// About something a Kustomize patch may leave out (a required field): dropped once the
+    /// whole input is read if a kustomization of the input applies the finding's file as a
+    /// patch (`patches`, `patchesStrategicMerge`, `patchesJson6902`).
+    pub unless_patch: bool,
 }
 
 impl Finding {
@@ -78,6 +82,7 @@ impl Finding {
             label: None,
             labels: Vec::new(),
             help: None,
+            unless_patch: false,
             fix: None,
             namespace: None,
             registry: None,

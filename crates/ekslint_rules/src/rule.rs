@@ -57,6 +57,8 @@ pub enum Family {
     Fargate,
     /// What another platform (GKE, AKS, OpenShift, on-premises) left in the manifests.
     Port,
+    /// The target version's API schema, and CRD schemas with their CEL rules.
+    Schema,
 }
 
 impl Family {
@@ -72,6 +74,7 @@ impl Family {
             Family::Karp => "KARP",
             Family::Fargate => "FARGATE",
             Family::Port => "PORT",
+            Family::Schema => "SCHEMA",
         }
     }
 
@@ -87,6 +90,7 @@ impl Family {
             Family::Karp => "Karpenter and autoscaling",
             Family::Fargate => "Fargate and EKS compute",
             Family::Port => "Portability from other platforms",
+            Family::Schema => "API and CRD schemas",
         }
     }
 }

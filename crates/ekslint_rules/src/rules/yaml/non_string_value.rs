@@ -69,6 +69,16 @@ const META_MAPS: &[(&str, &str)] = &[
 impl Rule for NonStringValue {
     fn check_object(&self, ctx: &mut FileCtx<'_>, obj: &Object) {
         let tree = ctx.tree();
+        for (node, what) in string_values(tree, obj) {
+            check_value(ctx, tree, node, what);
+        }
+    }
+}
+
+/// The values this rule checks, with what each is (for the message). SCHEMA002 leaves the
+/// type of these values to this rule.
+pub(crate) fn string_values(tree: &Tree, obj: &Object) -> Vec<(NodeId, &'static str)> {
+    {
         let mut targets: Vec<(NodeId, &'static str)> = Vec::new();
         let string_map =
             |map: Option<NodeId>, what: &'static str, out: &mut Vec<(NodeId, &'static str)>| {
@@ -153,9 +163,7 @@ impl Rule for NonStringValue {
                 }
             }
         }
-        for (node, what) in targets {
-            check_value(ctx, tree, node, what);
-        }
+        targets
     }
 }
 

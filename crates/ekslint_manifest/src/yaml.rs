@@ -81,7 +81,7 @@ pub(crate) fn load_with_granit(
     limits: &Limits,
 ) -> crate::Loaded {
     let text = &source[region.clone()];
-    let mut loader = Loader::new(source, limits);
+    let mut loader = Loader::new(source, &region, limits);
     loader.base = region.start as u32;
     loader.end = region.end;
     let options = granit_parser::options! {
@@ -140,10 +140,17 @@ pub(crate) fn load_with_granit(
 }
 
 impl<'a> Loader<'a> {
-    pub(crate) fn new(source: &'a Arc<str>, limits: &'a Limits) -> Loader<'a> {
+    /// A loader for the part `region` of `source` (its arrays sized for that part: a large file
+    /// is loaded in parts at once, and each part reserving for the whole file made the peak
+    /// several times the file).
+    pub(crate) fn new(
+        source: &'a Arc<str>,
+        region: &std::ops::Range<usize>,
+        limits: &'a Limits,
+    ) -> Loader<'a> {
         let text: &str = source;
         let mut tree = Tree::new(source.clone());
-        tree.reserve_for(text.len());
+        tree.reserve_for(region.len());
         Loader {
             text,
             base: 0,

@@ -66,7 +66,7 @@ pub(crate) fn run(
         b,
         pos: region.start,
         line: region.start,
-        out: Loader::new(source, limits),
+        out: Loader::new(source, &region, limits),
         depth: 0,
         max_depth: limits.max_depth.saturating_sub(2).min(MAX_DEPTH),
     };

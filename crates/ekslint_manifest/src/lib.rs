@@ -391,13 +391,13 @@ fn load_yaml_in_parts(text: &Arc<str>, limits: &Limits, from: usize, part: usize
         // A few parts per thread at a time, joined as they come: the memory of a file loaded
         // in parts stays that of its tree plus a few parts.
         let batch = 4 * rayon::current_num_threads().max(1);
-        // The joined tree is sized for the whole file at once, as a tree loaded in one piece
-        // is: growing it part by part would leave the smaller arrays it outgrew behind in the
-        // allocator's heap.
-        let mut tree = Tree::new(text.clone());
-        tree.reserve_for(text.len());
+        // The joined tree is sized for the whole file once, from what the first batch of parts
+        // holds per byte: growing it part by part would leave the smaller arrays it outgrew
+        // behind in the allocator's heap, and a fixed guess per byte (as a file loaded in one
+        // piece makes) was short by half on ConfigMaps, so the arrays doubled at the end
+        // (docs/performance.md, "Memory in one file").
         let mut all = Loaded {
-            tree,
+            tree: Tree::new(text.clone()),
             documents: Vec::new(),
             comments: Vec::new(),
             problems: Vec::new(),
@@ -418,6 +418,12 @@ fn load_yaml_in_parts(text: &Arc<str>, limits: &Limits, from: usize, part: usize
             });
             if !clean {
                 break;
+            }
+            if all.tree.is_empty() {
+                let sampled: usize = parts.iter().map(|p| p.len()).sum();
+                let trees: Vec<&Tree> = loaded.iter().map(|l| &l.tree).collect();
+                all.tree
+                    .reserve_like(&trees, text.len() as f64 / sampled.max(1) as f64);
             }
             for l in loaded {
                 join(&mut all, l);

@@ -157,6 +157,17 @@ impl Tree {
         self.items.reserve(bytes / 200);
     }
 
+    /// Room for `factor` times the nodes, entries, items and strings of `sample` (the first
+    /// parts of a file loaded in parts, with `factor` the file's size over theirs), and 3% more.
+    pub(crate) fn reserve_like(&mut self, sample: &[&Tree], factor: f64) {
+        let scaled = |n: usize| (n as f64 * factor * 1.03) as usize;
+        let sum = |f: fn(&Tree) -> usize| scaled(sample.iter().map(|t| f(t)).sum());
+        self.nodes.reserve(sum(|t| t.nodes.len()));
+        self.entries.reserve(sum(|t| t.entries.len()));
+        self.items.reserve(sum(|t| t.items.len()));
+        self.strings.reserve(sum(|t| t.strings.len()));
+    }
+
     /// Number of nodes.
     pub fn len(&self) -> usize {
         self.nodes.len()

@@ -71,10 +71,14 @@ pub(crate) fn run(
         max_depth: limits.max_depth.saturating_sub(2).min(MAX_DEPTH),
     };
     match f.stream() {
-        // At the document limit, granit-parser's loader decides where reading stops and
-        // whether the rest of the file is worth a finding.
+        // Over the document limit, granit-parser's loader decides where reading stops and
+        // whether the rest of the file is worth a finding. At the limit exactly, the whole
+        // part was read and there is nothing after it to decide about (a file of exactly
+        // 100,000 documents was parsed twice).
         Ok(()) => match f.out.finish() {
-            l if l.documents.len() >= limits.max_documents => Err((bail(), f.pos)),
+            l if crate::over_document_limit(source, &l.documents, region.end, limits) => {
+                Err((bail(), f.pos))
+            }
             l => Ok(l),
         },
         Err(e) => Err((e, f.pos)),

@@ -419,6 +419,9 @@ fn the_document_limit_is_granits() {
         (5, 3, ""),
         (5, 5, ""),
         (5, 5, "# a comment after the last document\n"),
+        (5, 5, "\n---\n\n"),
+        (40, 40, ""),
+        (40, 39, ""),
         (5, 6, ""),
         (1, 1, ""),
     ] {

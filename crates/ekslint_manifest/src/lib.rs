@@ -428,8 +428,8 @@ fn load_yaml_in_parts(text: &Arc<str>, limits: &Limits, from: usize, part: usize
             for l in loaded {
                 join(&mut all, l);
             }
-            // At the document limit, the file is read in one piece, which stops there.
-            if all.documents.len() >= limits.max_documents {
+            // Over the document limit, the file is read in one piece, which stops there.
+            if over_document_limit(text, &all.documents, text.len(), limits) {
                 clean = false;
                 break;
             }
@@ -439,6 +439,30 @@ fn load_yaml_in_parts(text: &Arc<str>, limits: &Limits, from: usize, part: usize
         }
     }
     yaml::load(text, limits)
+}
+
+/// Does reading `documents` (of `text` up to `end`) reach the document limit in a way only
+/// granit-parser's loader decides (where it stops, whether the rest is worth a finding)? Over
+/// the limit, yes; at it exactly, only if something other than blank lines and `---` follows
+/// the last document (that loader's test). A file of exactly the limit's documents is thus read
+/// once, not twice.
+pub(crate) fn over_document_limit(
+    text: &str,
+    documents: &[Document],
+    end: usize,
+    limits: &Limits,
+) -> bool {
+    match documents.len().cmp(&limits.max_documents) {
+        std::cmp::Ordering::Less => false,
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Equal => {
+            let from = documents.last().map_or(0, |d| d.span.end as usize);
+            text.get(from..end).is_none_or(|rest| {
+                rest.lines()
+                    .any(|l| !l.trim().is_empty() && l.trim() != "---")
+            })
+        }
+    }
 }
 
 /// Cut points of a large YAML file: before lines that are exactly a `---` marker at column 0.

@@ -504,7 +504,11 @@ impl Validator<'_> {
                 self.constraint(
                     frame,
                     span,
-                    format!("has {count} fields; at least {min} are required"),
+                    format!(
+                        "has {}; at least {min} {} required",
+                        plural(count, "field"),
+                        is_are(min)
+                    ),
                 );
             }
             if let Some(max) = c.max_properties
@@ -513,7 +517,11 @@ impl Validator<'_> {
                 self.constraint(
                     frame,
                     span,
-                    format!("has {count} fields; at most {max} are allowed"),
+                    format!(
+                        "has {}; at most {max} {} allowed",
+                        plural(count, "field"),
+                        is_are(max)
+                    ),
                 );
             }
         }
@@ -609,7 +617,11 @@ impl Validator<'_> {
                 self.constraint(
                     frame,
                     span,
-                    format!("has {n} items; at least {min} are required"),
+                    format!(
+                        "has {}; at least {min} {} required",
+                        plural(n, "item"),
+                        is_are(min)
+                    ),
                 );
             }
             if let Some(max) = c.max_items
@@ -618,7 +630,11 @@ impl Validator<'_> {
                 self.constraint(
                     frame,
                     span,
-                    format!("has {n} items; at most {max} are allowed"),
+                    format!(
+                        "has {}; at most {max} {} allowed",
+                        plural(n, "item"),
+                        is_are(max)
+                    ),
                 );
             }
         }
@@ -762,7 +778,11 @@ impl Validator<'_> {
                 self.constraint(
                     frame,
                     span,
-                    format!("is {len} characters long; at least {min} are required"),
+                    format!(
+                        "is {} long; at least {min} {} required",
+                        plural(len, "character"),
+                        is_are(min)
+                    ),
                 );
             }
             if let Some(max) = c.max_length
@@ -771,7 +791,11 @@ impl Validator<'_> {
                 self.constraint(
                     frame,
                     span,
-                    format!("is {len} characters long; at most {max} are allowed"),
+                    format!(
+                        "is {} long; at most {max} {} allowed",
+                        plural(len, "character"),
+                        is_are(max)
+                    ),
                 );
             }
             if let Some(f) = &c.format
@@ -918,4 +942,19 @@ fn distance(a: &str, b: &str) -> usize {
         }
     }
     d[n][m]
+}
+
+/// `1 item`, `3 items`.
+fn plural(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// `is` for one, `are` for any other count.
+fn is_are(n: impl Into<u64>) -> &'static str {
+    if n.into() == 1 { "is" } else { "are" }
 }

@@ -45,35 +45,49 @@ struct FileRecord {
     namespaces: Namespaces,
 }
 
-/// The objects of one file that set `metadata.namespace`: (start, end, namespace), sorted and
-/// not overlapping (documents and List items; never a List itself).
+/// The objects of one file that set `metadata.namespace`: (start, end, index into `names`),
+/// sorted and not overlapping (documents and List items; never a List itself). Kept for the
+/// whole run, to route findings of the cross-object pass: 12 bytes per object and one string
+/// per distinct namespace (a 200,000-object file has a few dozen).
 #[derive(Debug, Default)]
-struct Namespaces(Vec<(u32, u32, Arc<str>)>);
+struct Namespaces {
+    spans: Vec<(u32, u32, u32)>,
+    names: Vec<Arc<str>>,
+}
 
 impl Namespaces {
     fn of(file: &ParsedFile) -> Namespaces {
-        // One allocation per distinct namespace, not per object (a 200,000-object file has a
-        // few dozen namespaces).
-        let mut interned: HashMap<&str, Arc<str>> = HashMap::new();
-        let mut v: Vec<(u32, u32, Arc<str>)> = file
+        let mut interned: HashMap<&str, u32> = HashMap::new();
+        let mut names: Vec<Arc<str>> = Vec::new();
+        let mut spans: Vec<(u32, u32, u32)> = file
             .objects
             .iter()
             .filter(|o| o.kind_of != ekslint_manifest::ObjectKind::List)
             .filter_map(|o| {
                 let ns = o.namespace_str(&file.tree)?;
-                let ns = interned.entry(ns).or_insert_with(|| Arc::from(ns)).clone();
-                Some((o.span.start, o.span.end, ns))
+                let i = *interned.entry(ns).or_insert_with(|| {
+                    names.push(Arc::from(ns));
+                    (names.len() - 1) as u32
+                });
+                Some((o.span.start, o.span.end, i))
             })
             .collect();
-        v.sort_by_key(|(start, _, _)| *start);
-        Namespaces(v)
+        // Objects come in file order, so this is sorted already; a sort (which allocates a
+        // buffer of half the list) only if not.
+        if !spans.is_sorted_by_key(|(start, _, _)| *start) {
+            spans.sort_by_key(|(start, _, _)| *start);
+        }
+        spans.shrink_to_fit();
+        Namespaces { spans, names }
     }
 
     /// The namespace of the object that holds `span`'s start.
     fn at(&self, span: Span) -> Option<Arc<str>> {
-        let i = self.0.partition_point(|(start, _, _)| *start <= span.start);
-        let (_, end, ns) = self.0.get(i.checked_sub(1)?)?;
-        (span.start <= *end).then(|| ns.clone())
+        let i = self
+            .spans
+            .partition_point(|(start, _, _)| *start <= span.start);
+        let (_, end, ns) = self.spans.get(i.checked_sub(1)?)?;
+        (span.start <= *end).then(|| self.names[*ns as usize].clone())
     }
 }
 
@@ -185,16 +199,15 @@ pub fn lint_file(file: &ParsedFile, settings: &Settings) -> FileOutput {
     // Documents and objects are independent of each other here (what crosses them waits for
     // the cross-object pass), so a file of many runs its rules on every core, a run of them
     // per task; each run's findings are appended in file order, as one thread would.
-    let documents: Vec<&ekslint_manifest::Document> =
-        file.documents.iter().filter(|d| d.root.is_some()).collect();
-    for (o, f) in in_runs(file, settings, &documents, |ctx, owner, doc| {
-        each_rule(ctx, owner, &|rule, ctx| rule.check_document(ctx, doc));
+    for (o, f) in in_runs(file, settings, &file.documents, |ctx, owner, doc| {
+        if doc.root.is_some() {
+            each_rule(ctx, owner, &|rule, ctx| rule.check_document(ctx, doc));
+        }
     }) {
         owner.extend(o);
         ctx.findings.extend(f);
     }
-    let objects: Vec<&ekslint_manifest::Object> = file.objects.iter().collect();
-    for (o, f) in in_runs(file, settings, &objects, |ctx, owner, obj| {
+    for (o, f) in in_runs(file, settings, &file.objects, |ctx, owner, obj| {
         each_rule(ctx, owner, &|rule, ctx| rule.check_object(ctx, obj));
     }) {
         owner.extend(o);

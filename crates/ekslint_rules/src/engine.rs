@@ -45,35 +45,49 @@ struct FileRecord {
     namespaces: Namespaces,
 }
 
-/// The objects of one file that set `metadata.namespace`: (start, end, namespace), sorted and
-/// not overlapping (documents and List items; never a List itself).
+/// The objects of one file that set `metadata.namespace`: (start, end, index into `names`),
+/// sorted and not overlapping (documents and List items; never a List itself). Kept for the
+/// whole run, to route findings of the cross-object pass: 12 bytes per object and one string
+/// per distinct namespace (a 200,000-object file has a few dozen).
 #[derive(Debug, Default)]
-struct Namespaces(Vec<(u32, u32, Arc<str>)>);
+struct Namespaces {
+    spans: Vec<(u32, u32, u32)>,
+    names: Vec<Arc<str>>,
+}
 
 impl Namespaces {
     fn of(file: &ParsedFile) -> Namespaces {
-        // One allocation per distinct namespace, not per object (a 200,000-object file has a
-        // few dozen namespaces).
-        let mut interned: HashMap<&str, Arc<str>> = HashMap::new();
-        let mut v: Vec<(u32, u32, Arc<str>)> = file
+        let mut interned: HashMap<&str, u32> = HashMap::new();
+        let mut names: Vec<Arc<str>> = Vec::new();
+        let mut spans: Vec<(u32, u32, u32)> = file
             .objects
             .iter()
             .filter(|o| o.kind_of != ekslint_manifest::ObjectKind::List)
             .filter_map(|o| {
                 let ns = o.namespace_str(&file.tree)?;
-                let ns = interned.entry(ns).or_insert_with(|| Arc::from(ns)).clone();
-                Some((o.span.start, o.span.end, ns))
+                let i = *interned.entry(ns).or_insert_with(|| {
+                    names.push(Arc::from(ns));
+                    (names.len() - 1) as u32
+                });
+                Some((o.span.start, o.span.end, i))
             })
             .collect();
-        v.sort_by_key(|(start, _, _)| *start);
-        Namespaces(v)
+        // Objects come in file order, so this is sorted already; a sort (which allocates a
+        // buffer of half the list) only if not.
+        if !spans.is_sorted_by_key(|(start, _, _)| *start) {
+            spans.sort_by_key(|(start, _, _)| *start);
+        }
+        spans.shrink_to_fit();
+        Namespaces { spans, names }
     }
 
     /// The namespace of the object that holds `span`'s start.
     fn at(&self, span: Span) -> Option<Arc<str>> {
-        let i = self.0.partition_point(|(start, _, _)| *start <= span.start);
-        let (_, end, ns) = self.0.get(i.checked_sub(1)?)?;
-        (span.start <= *end).then(|| ns.clone())
+        let i = self
+            .spans
+            .partition_point(|(start, _, _)| *start <= span.start);
+        let (_, end, ns) = self.spans.get(i.checked_sub(1)?)?;
+        (span.start <= *end).then(|| self.names[*ns as usize].clone())
     }
 }
 
@@ -171,21 +185,33 @@ pub fn lint_file(file: &ParsedFile, settings: &Settings) -> FileOutput {
         })
         .collect();
     let mut owner: Vec<u16> = Vec::new();
-    let mut each_rule =
-        |ctx: &mut FileCtx, visit: &dyn Fn(&dyn crate::rule::Rule, &mut FileCtx)| {
-            for &(i, rule, info, severity) in &active {
-                ctx.rule = info;
-                ctx.severity = severity;
-                visit(rule, ctx);
-                owner.resize(ctx.findings.len(), i);
-            }
-        };
-    each_rule(&mut ctx, &|rule, ctx| rule.check_file(ctx));
-    for doc in file.documents.iter().filter(|d| d.root.is_some()) {
-        each_rule(&mut ctx, &|rule, ctx| rule.check_document(ctx, doc));
+    let each_rule = |ctx: &mut FileCtx,
+                     owner: &mut Vec<u16>,
+                     visit: &dyn Fn(&dyn crate::rule::Rule, &mut FileCtx)| {
+        for &(i, rule, info, severity) in &active {
+            ctx.rule = info;
+            ctx.severity = severity;
+            visit(rule, ctx);
+            owner.resize(ctx.findings.len(), i);
+        }
+    };
+    each_rule(&mut ctx, &mut owner, &|rule, ctx| rule.check_file(ctx));
+    // Documents and objects are independent of each other here (what crosses them waits for
+    // the cross-object pass), so a file of many runs its rules on every core, a run of them
+    // per task; each run's findings are appended in file order, as one thread would.
+    for (o, f) in in_runs(file, settings, &file.documents, |ctx, owner, doc| {
+        if doc.root.is_some() {
+            each_rule(ctx, owner, &|rule, ctx| rule.check_document(ctx, doc));
+        }
+    }) {
+        owner.extend(o);
+        ctx.findings.extend(f);
     }
-    for obj in &file.objects {
-        each_rule(&mut ctx, &|rule, ctx| rule.check_object(ctx, obj));
+    for (o, f) in in_runs(file, settings, &file.objects, |ctx, owner, obj| {
+        each_rule(ctx, owner, &|rule, ctx| rule.check_object(ctx, obj));
+    }) {
+        owner.extend(o);
+        ctx.findings.extend(f);
     }
     ctx.directives();
     let mut findings: Vec<(u16, Finding)> = owner.into_iter().zip(ctx.findings).collect();
@@ -220,6 +246,43 @@ pub fn lint_file(file: &ParsedFile, settings: &Settings) -> FileOutput {
     }
 }
 
+/// Items per task when a file's documents or objects are linted on several threads: enough
+/// work per task (milliseconds) that splitting costs nothing measurable, and a file under it
+/// stays on one thread. The unit tests use short runs, so that small files cross them.
+const RUN: usize = if cfg!(test) { 64 } else { 2048 };
+
+/// Visit `items` in runs of [`RUN`] on the current rayon pool (all on this thread when there
+/// is one run or one thread), each run with a context of its own; the runs' owner and finding
+/// lists come back in item order.
+fn in_runs<'a, T: Sync>(
+    file: &'a ParsedFile,
+    settings: &'a Settings,
+    items: &[T],
+    visit: impl Fn(&mut FileCtx<'a>, &mut Vec<u16>, &T) + Sync,
+) -> Vec<(Vec<u16>, Vec<Finding>)> {
+    use rayon::prelude::*;
+    let run = |items: &[T]| {
+        let mut ctx = FileCtx {
+            file,
+            target: settings.target,
+            settings,
+            rule: RULES[0].info(),
+            severity: Severity::Error,
+            findings: Vec::new(),
+            directives: Default::default(),
+        };
+        let mut owner = Vec::new();
+        for item in items {
+            visit(&mut ctx, &mut owner, item);
+        }
+        (owner, ctx.findings)
+    };
+    if items.len() <= RUN || rayon::current_num_threads() == 1 {
+        return vec![run(items)];
+    }
+    items.par_chunks(RUN).map(run).collect()
+}
+
 /// The findings of one file's per-file pass, with the placeholder guard and the file's own
 /// suppressions applied: what a `--fix` round after the first lints again (the per-set rules run
 /// once, over the whole input, in the first round).
@@ -234,10 +297,7 @@ pub fn lint_file_alone(file: &ParsedFile, settings: &Settings) -> Vec<Finding> {
 
 /// Context files have no `enabled` list (nothing is reported on them): every code is off there.
 fn enabled_code(enabled: &[bool], rule: &RuleInfo) -> bool {
-    RULES
-        .iter()
-        .position(|r| r.info().code == rule.code)
-        .is_some_and(|i| enabled.get(i).copied().unwrap_or(false))
+    crate::settings::rule_index(rule.code).is_some_and(|i| enabled.get(i).copied().unwrap_or(false))
 }
 
 /// Where the engine gets a file's text back for findings of the cross-object pass: the index
@@ -530,5 +590,45 @@ mod tests {
             .into();
         assert!(!loaded(&gone, &mut texts, &mut changed).1);
         assert_eq!(changed.len(), 2);
+    }
+
+    /// A file of more documents and objects than one run of [`RUN`] is linted on several
+    /// threads; its findings are those of one thread, in the same order.
+    #[test]
+    fn a_file_linted_in_runs_on_several_threads_reports_as_on_one() {
+        let kinds = [
+            // a removed API with a replacement, an unquoted number in a ConfigMap, a misspelt
+            // LBC annotation, a role ARN with a typo, and a clean object
+            "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: web-{i}\nspec:\n  backend:\n    serviceName: web\n    servicePort: 80\n",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c-{i}\ndata:\n  TIMEOUT: 30\n",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s-{i}\n  annotations:\n    service.beta.kubernetes.io/aws-load-balancer-schme: internal\nspec:\n  type: LoadBalancer\n  ports:\n  - port: 80\n",
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa-{i}\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::12345678901:role/app\n",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok-{i}\ndata:\n  A: \"1\"\n",
+        ];
+        let mut text = String::new();
+        for i in 0..RUN * 3 + 17 {
+            text.push_str("---\n");
+            text.push_str(&kinds[i % kinds.len()].replace("{i}", &i.to_string()));
+        }
+        let file = ekslint_manifest::parse_str("all.yaml", &text);
+        assert!(file.objects.len() > RUN * 3);
+        let settings = Settings::new(crate::version::KubeVersion::new(1, 33));
+        let lint = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a pool");
+            pool.install(|| lint_file(&file, &settings).findings)
+                .iter()
+                .map(|f| (f.rule.code, f.span, f.message.clone()))
+                .collect::<Vec<_>>()
+        };
+        let one = lint(1);
+        let codes: std::collections::HashSet<&str> = one.iter().map(|f| f.0).collect();
+        for code in ["API001", "YAML004", "IRSA001"] {
+            assert!(codes.contains(code), "{code} not in {codes:?}");
+        }
+        assert!(one.len() > RUN, "{} findings", one.len());
+        assert_eq!(one, lint(4));
     }
 }

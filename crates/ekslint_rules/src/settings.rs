@@ -238,11 +238,25 @@ impl Settings {
 
     /// Is any rule enabled at all (before per-file ignores)?
     pub fn is_enabled(&self, rule: &RuleInfo) -> bool {
-        RULES
-            .iter()
-            .position(|r| r.info().code == rule.code)
-            .is_some_and(|i| self.enabled[i])
+        rule_index(rule.code).is_some_and(|i| self.enabled[i])
     }
+}
+
+/// The place of the rule `code` in [`RULES`]. Rules ask whether another rule runs once per
+/// object (SCHEMA whether SCHEMA008 evaluates CEL), so this is a lookup, not a scan of 154
+/// rules: the scan was 14 % of a one-thread run of 100,000 ConfigMaps.
+pub(crate) fn rule_index(code: &str) -> Option<usize> {
+    static INDEX: std::sync::OnceLock<HashMap<&'static str, usize>> = std::sync::OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            RULES
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.info().code, i))
+                .collect()
+        })
+        .get(code)
+        .copied()
 }
 
 /// `path` joined to `base` when relative (and `base` is not empty), without `.` and `..`

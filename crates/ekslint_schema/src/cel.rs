@@ -42,6 +42,43 @@ impl CelSchema {
         }
     }
 
+    /// The schema of `json`, shared with every equal schema met before in this run, so that
+    /// its rules are compiled once: a CRD often serves several versions with one schema
+    /// (Istio's `v1alpha3`, `v1beta1` and `v1`), and an input may hold copies of a CRD (a
+    /// chart's and a directory's). Compiling is most of what a CRD costs (about 300,000
+    /// instructions per rule, in the CEL parser).
+    pub fn shared(json: serde_json::Value) -> std::sync::Arc<CelSchema> {
+        use std::collections::HashMap;
+        use std::hash::{Hash, Hasher};
+        use std::sync::{Arc, Mutex, Weak};
+        type Seen = Mutex<HashMap<u64, Vec<Weak<CelSchema>>>>;
+        static SEEN: OnceLock<Seen> = OnceLock::new();
+        let schema = CelSchema::new(json);
+        let key = {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            serde_json::to_string(&schema.json)
+                .unwrap_or_default()
+                .hash(&mut h);
+            h.finish()
+        };
+        let mut seen = SEEN
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let same = seen.entry(key).or_default();
+        same.retain(|w| w.strong_count() > 0);
+        if let Some(earlier) = same
+            .iter()
+            .filter_map(Weak::upgrade)
+            .find(|earlier| earlier.json == schema.json)
+        {
+            return earlier;
+        }
+        let schema = Arc::new(schema);
+        same.push(Arc::downgrade(&schema));
+        schema
+    }
+
     pub fn compiled(&self) -> &CompiledSchema {
         self.compiled
             .get_or_init(|| kube_cel::compile_schema(&self.json))
@@ -171,4 +208,40 @@ fn locate(tree: &Tree, root: NodeId, path: &str) -> Span {
         rest = tail.strip_prefix('.').unwrap_or(tail);
     }
     key_span.unwrap_or_else(|| tree.span(node))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(rule: &str, description: &str) -> serde_json::Value {
+        serde_json::json!({
+            "type": "object",
+            "description": description,
+            "properties": {
+                "spec": {
+                    "type": "object",
+                    "x-kubernetes-validations": [{"rule": rule, "message": "m"}],
+                    "properties": {"replicas": {"type": "integer"}}
+                }
+            }
+        })
+    }
+
+    #[test]
+    fn equal_schemas_share_one_compilation() {
+        // Two versions of one CRD with the same schema (only the prose differs) share it.
+        let v1 = CelSchema::shared(schema("self.replicas >= 0", "the v1 API"));
+        let v1beta1 = CelSchema::shared(schema("self.replicas >= 0", "the beta API"));
+        assert!(std::sync::Arc::ptr_eq(&v1, &v1beta1));
+        assert!(std::ptr::eq(v1.compiled(), v1beta1.compiled()));
+        // Another rule is another schema.
+        let other = CelSchema::shared(schema("self.replicas >= 1", "the v1 API"));
+        assert!(!std::sync::Arc::ptr_eq(&v1, &other));
+        assert_eq!(other.coverage(), (1, 0));
+        // Once every holder is gone, an equal schema is compiled afresh, not found dead.
+        drop((v1, v1beta1));
+        let again = CelSchema::shared(schema("self.replicas >= 0", "again"));
+        assert_eq!(again.coverage(), (1, 0));
+    }
 }

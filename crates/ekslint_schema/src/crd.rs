@@ -90,7 +90,7 @@ pub fn compile_versions(tree: &Tree, root: NodeId, want: &dyn Fn(&str) -> bool) 
         let schema = schema_node.map(|s| c.schema(s, 0));
         let cel = schema_node
             .filter(|_| c.cel_rules > rules_before)
-            .map(|s| std::sync::Arc::new(crate::cel::CelSchema::new(tree.to_json(s))));
+            .map(|s| crate::cel::CelSchema::shared(tree.to_json(s)));
         if let Some(id) = schema {
             c.reg
                 .kinds

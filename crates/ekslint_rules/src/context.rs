@@ -24,6 +24,19 @@ pub struct FileCtx<'a> {
 }
 
 impl<'a> FileCtx<'a> {
+    /// A context for linting `file`, with no findings yet (the engine sets the running rule).
+    pub(crate) fn new(file: &'a ParsedFile, settings: &'a crate::settings::Settings) -> Self {
+        FileCtx {
+            file,
+            target: settings.target,
+            settings,
+            rule: crate::rules::RULES[0].info(),
+            severity: Severity::Error,
+            findings: Vec::new(),
+            directives: Default::default(),
+        }
+    }
+
     /// The file's suppression comments and annotations.
     pub fn directives(&self) -> &crate::suppress::FileDirectives {
         self.directives

@@ -186,10 +186,7 @@ impl Settings {
 
     /// May `--fix` apply this rule's fixes?
     pub fn is_fixable(&self, rule: &RuleInfo) -> bool {
-        RULES
-            .iter()
-            .position(|r| r.info().code == rule.code)
-            .is_some_and(|i| self.fixable[i])
+        rule_index(rule.code).is_some_and(|i| self.fixable[i])
     }
 
     /// The severity the config sets for a rule, if it sets one.

@@ -46,19 +46,9 @@ pub(crate) fn report_object(
         return;
     };
     for v in &checked.violations {
-        if let Some(m) = message(v) {
-            let f = ctx.report(v.span, m.text);
-            f.label(m.label);
-            if let Some(h) = join_help(m.help, checked.note.as_deref()) {
-                f.help(h);
-            }
-            if let Some((span, text)) = m.related {
-                f.with_label(span, text);
-            }
-            if m.info {
-                f.severity = crate::rule::Severity::Info;
-            }
-            f.unless_patch = matches!(v.problem, Problem::Missing { .. });
+        if let Some(mut m) = message(v) {
+            let f = ctx.report(v.span, std::mem::take(&mut m.text));
+            dress(f, v, m, checked.note.as_deref());
         }
     }
 }
@@ -68,25 +58,32 @@ pub(crate) fn report_set(ctx: &mut SetCtx<'_>, message: fn(&Violation) -> Option
     let index = ctx.index;
     for c in index.schema.checked(ctx) {
         for v in &c.violations {
-            if let Some(m) = message(v) {
-                let f = ctx.report(c.file.clone(), v.span, m.text);
-                f.label(m.label);
-                if let Some(h) = join_help(m.help, c.note.as_deref()) {
-                    f.help(h);
-                }
-                if let Some((span, text)) = m.related {
-                    f.with_label(span, text);
-                }
-                if m.info {
-                    f.severity = crate::rule::Severity::Info;
-                }
-                f.unless_patch = matches!(v.problem, Problem::Missing { .. });
+            if let Some(mut m) = message(v) {
+                let f = ctx.report(c.file.clone(), v.span, std::mem::take(&mut m.text));
+                dress(f, v, m, c.note.as_deref());
                 if let Some(crd) = &c.crd {
                     f.related(crd.file.clone(), crd.span, crd.label.clone());
                 }
             }
         }
     }
+}
+
+/// What a SCHEMA finding carries beside its message, in either pass: the label, the help
+/// joined with the note on the schema used, a related span, info level for template
+/// placeholders, and whether a patch may leave the field out.
+fn dress(f: &mut crate::finding::Finding, v: &Violation, m: Message, note: Option<&str>) {
+    f.label(m.label);
+    if let Some(h) = join_help(m.help, note) {
+        f.help(h);
+    }
+    if let Some((span, text)) = m.related {
+        f.with_label(span, text);
+    }
+    if m.info {
+        f.severity = crate::rule::Severity::Info;
+    }
+    f.unless_patch = matches!(v.problem, Problem::Missing { .. });
 }
 
 fn join_help(help: Option<String>, note: Option<&str>) -> Option<String> {
